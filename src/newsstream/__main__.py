@@ -1,0 +1,3 @@
+from newsstream.cli import main
+
+main()

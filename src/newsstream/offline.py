@@ -1,0 +1,32 @@
+"""Offline helpers: read article JSONL, run the core, no broker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsstream.core.pipeline import replay
+from newsstream.core.validate import parse_article
+from newsstream.errors import ArticleRejected
+from newsstream.models import Article, StoryRecord
+
+MAX_LINE_BYTES = 10_000_000
+
+
+def load_articles(path: Path) -> tuple[list[Article], list[tuple[int, str]]]:
+    """Articles of a JSONL file in order, and (line number, reason) of rejected lines."""
+    articles: list[Article] = []
+    rejected: list[tuple[int, str]] = []
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                articles.append(parse_article(line.strip(), max_bytes=MAX_LINE_BYTES))
+            except ArticleRejected as exc:
+                rejected.append((number, f"{exc.reason}: {exc.message}"))
+    return articles, rejected
+
+
+def replay_file(articles: list[Article]) -> dict[str, StoryRecord]:
+    final, _outcomes = replay(articles)
+    return final

@@ -1,0 +1,1 @@
+"""The imperative shell: the only code that talks to Kafka through Faust/aiokafka."""

@@ -1,0 +1,114 @@
+"""The Faust app: topics, the story table, two agents, health and metrics pages.
+
+```
+news.articles ─► ingest ─► news.articles.extracted ─► consolidate ─► news.stories
+                   └─► news.articles.dlq (keyed by cluster key)   (story table)
+```
+``ingest`` is stateless and scales with input partitions and workers;
+``consolidate`` owns the story table, co-partitioned with the cluster topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import CollectorRegistry
+
+from newsstream.metrics import Metrics
+from newsstream.settings import Settings
+from newsstream.stream.connection import faust_credentials
+from newsstream.stream.handlers import ConsolidateHandler, IngestHandler, Origin, Outgoing
+from newsstream.stream.health import Readiness, install_health_pages
+from newsstream.stream.tables import TableStore
+
+STORY_TABLE = "story-state"
+
+
+@dataclass(slots=True)
+class Pipeline:
+    app: faust.App
+    metrics: Metrics
+    readiness: Readiness
+
+
+def _faust_config(settings: Settings) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "broker": settings.broker,
+        "store": settings.store,
+        "datadir": str(settings.data_dir),
+        "topic_partitions": settings.partitions,
+        "topic_replication_factor": settings.replication_factor,
+        "topic_disable_leader": True,
+        "web_host": settings.web_host,
+        "web_port": settings.web_port,
+        "web_enabled": True,
+        "broker_rebalance_timeout": settings.rebalance_timeout_s,
+        "broker_session_timeout": settings.session_timeout_s,
+        "broker_heartbeat_interval": settings.heartbeat_interval_s,
+        "broker_max_poll_records": settings.max_poll_records,
+        "consumer_auto_offset_reset": "earliest",
+        "autodiscover": False,
+        "stream_wait_empty": False,
+        # Table keys and values are JSON; the topics override this with raw bytes.
+        "key_serializer": "json",
+        "value_serializer": "json",
+    }
+    credentials = faust_credentials(settings)
+    if credentials is not None:
+        config["broker_credentials"] = credentials
+    return config
+
+
+def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> Pipeline:
+    app = faust.App(settings.app_id, **_faust_config(settings))
+    metrics = Metrics.create(registry)
+    setup_prometheus_sensors(app, registry=metrics.registry, name_prefix="newsstream_faust")
+    readiness = Readiness()
+    install_health_pages(app, readiness)
+
+    raw = {"key_serializer": "raw", "value_serializer": "raw"}
+    input_topic = app.topic(settings.input_topic, **raw)
+    cluster_topic = app.topic(settings.cluster_topic, partitions=settings.partitions, **raw)
+    output_topic = app.topic(settings.output_topic, **raw)
+    dlq_topic = app.topic(settings.dlq_topic, **raw)
+    table = app.Table(
+        STORY_TABLE,
+        default=None,
+        partitions=settings.partitions,
+    )
+    ingest = IngestHandler(settings, metrics)
+    consolidate = ConsolidateHandler(settings, metrics, TableStore(table))
+
+    async def publish(out: Outgoing) -> None:
+        for key, value, headers in out.dlq:
+            await dlq_topic.send(key=key, value=value, headers=headers)
+        for key, value in out.cluster:
+            await cluster_topic.send(key=key, value=value)
+        for key, value in out.stories:
+            await output_topic.send(key=key, value=value)
+
+    @app.agent(input_topic, name="ingest")
+    async def ingest_agent(stream: Any) -> None:
+        async for event in stream.events():
+            msg = event.message
+            out = Outgoing()
+            ingest.handle(
+                msg.key,
+                msg.value,
+                Origin(msg.topic, msg.partition, msg.offset, msg.timestamp),
+                out,
+            )
+            await publish(out)
+
+    @app.agent(cluster_topic, name="consolidate")
+    async def consolidate_agent(stream: Any) -> None:
+        async for event in stream.events():
+            msg = event.message
+            out = Outgoing()
+            consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
+            await publish(out)
+
+    return Pipeline(app=app, metrics=metrics, readiness=readiness)

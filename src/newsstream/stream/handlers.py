@@ -1,0 +1,186 @@
+"""What the agents do with one record, without any Kafka I/O.
+
+Handlers turn an input record into the messages to send (DLQ, cluster topic,
+story topic) and count metrics; agents only move bytes. Unit tests call the
+handlers directly with plain bytes and a ``DictStore``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import orjson
+
+from newsstream.core.extract import extract
+from newsstream.core.extracted import Extraction
+from newsstream.core.ports import StateStore
+from newsstream.core.stories import EngineConfig, Outcome, StoryEngine
+from newsstream.core.validate import parse_article
+from newsstream.dlq import DlqHeaders
+from newsstream.errors import ArticleRejected, ProcessingFailed
+from newsstream.metrics import Metrics
+from newsstream.models import Article
+from newsstream.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record came from (for DLQ headers and latency)."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: float | None = None  # seconds since epoch (record timestamp)
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """Messages to publish, per destination, in order."""
+
+    dlq: list[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]] = field(
+        default_factory=list
+    )
+    cluster: list[tuple[bytes, bytes]] = field(default_factory=list)
+    stories: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+
+def cluster_key(article: Article, settings: Settings) -> bytes:
+    """Routing key for consolidation; 'global' sends every article to one partition."""
+    if settings.cluster_key == "global":
+        return b"global"
+    value = getattr(article, settings.cluster_key, None) or "other"
+    return str(value).encode("utf-8")
+
+
+class IngestHandler:
+    """validate → extract; rejects become DLQ messages with the original bytes."""
+
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+
+    def handle(self, key: bytes | None, raw: bytes | None, origin: Origin, out: Outgoing) -> None:
+        m = self.metrics
+        m.articles_received.inc()
+        started = time.perf_counter()
+        try:
+            article = parse_article(raw, max_bytes=self.settings.max_article_bytes)
+        except ArticleRejected as err:
+            self._reject(key, raw, origin, err, err.stage, out)
+            return
+        validated = time.perf_counter()
+        m.stage_seconds.labels("validate").observe(validated - started)
+        try:
+            extraction = extract(article)
+        except Exception as err:  # one bad article must not stop the partition
+            failure = ProcessingFailed(f"extraction failed: {type(err).__name__}: {err}")
+            self._reject(key, raw, origin, failure, "extract", out)
+            return
+        m.stage_seconds.labels("extract").observe(time.perf_counter() - validated)
+        for entity in extraction.entities:
+            m.entities_extracted.labels(entity.type).inc()
+        for event in extraction.events:
+            m.events_extracted.labels(event.type).inc()
+        payload = {
+            "article": article.model_dump(mode="json"),
+            "extraction": extraction.to_dict(),
+            "ingested_at": origin.timestamp,
+        }
+        out.cluster.append((cluster_key(article, self.settings), orjson.dumps(payload)))
+
+    def _reject(
+        self,
+        key: bytes | None,
+        raw: bytes | None,
+        origin: Origin,
+        error: ArticleRejected,
+        stage: str,
+        out: Outgoing,
+    ) -> None:
+        headers = DlqHeaders.for_error(
+            error,
+            reason=error.reason,
+            stage=stage,
+            topic=origin.topic,
+            partition=origin.partition,
+            offset=origin.offset,
+        )
+        log.warning(
+            "rejected record %s[%d]@%d: %s: %s",
+            origin.topic,
+            origin.partition,
+            origin.offset,
+            error.reason,
+            error.message[:200],
+        )
+        self.metrics.articles_rejected.labels(error.reason).inc()
+        out.dlq.append((key, raw, headers.to_kafka()))
+
+
+class ConsolidateHandler:
+    """extracted article → story engine → story records to publish."""
+
+    def __init__(self, settings: Settings, metrics: Metrics, store: StateStore) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.engine = StoryEngine(store, EngineConfig(window=settings.story_window))
+
+    def handle(self, raw: bytes, origin: Origin, out: Outgoing) -> Outcome | None:
+        m = self.metrics
+        started = time.perf_counter()
+        data = orjson.loads(raw)
+        article = Article.model_validate(data["article"])
+        extraction = Extraction.from_dict(data["extraction"])
+        try:
+            outcome = self.engine.process(article, extraction)
+        except Exception as err:  # route, count, log once; never block the partition
+            failure = ProcessingFailed(f"consolidation failed: {type(err).__name__}: {err}")
+            log.exception("consolidation failed for article %s", article.id)
+            m.articles_rejected.labels(failure.reason).inc()
+            headers = DlqHeaders.for_error(
+                failure,
+                reason=failure.reason,
+                stage="consolidate",
+                topic=origin.topic,
+                partition=origin.partition,
+                offset=origin.offset,
+            )
+            body = orjson.dumps(data["article"])
+            out.dlq.append((article.id.encode(), body, headers.to_kafka()))
+            return None
+        m.stage_seconds.labels("consolidate").observe(time.perf_counter() - started)
+        self._count(outcome)
+        for record in outcome.records:
+            out.stories.append((record.story_id.encode(), record.model_dump_json().encode()))
+        self._observe_latency(data.get("ingested_at"), article, len(outcome.records))
+        return outcome
+
+    def _count(self, outcome: Outcome) -> None:
+        m = self.metrics
+        if outcome.decision == "redelivery":
+            m.articles_duplicates.labels("exact").inc()
+        elif outcome.decision == "near_duplicate":
+            m.articles_duplicates.labels("near").inc()
+        elif outcome.decision == "correction":
+            m.articles_corrected.inc()
+        m.stories_created.inc(outcome.created)
+        m.stories_updated.inc(outcome.updated)
+        m.stories_merged.inc(outcome.merged)
+        m.stories_expired.inc(outcome.expired)
+        m.records_emitted.inc(len(outcome.records))
+        m.active_stories.set(self.engine.active_story_count())
+
+    def _observe_latency(self, ingested_at: float | None, article: Article, emitted: int) -> None:
+        if not emitted:
+            return
+        now = time.time()
+        if ingested_at:
+            self.metrics.end_to_end_latency.observe(max(0.0, now - ingested_at))
+        published = article.published_at.astimezone(UTC)
+        delay = (datetime.now(UTC) - published).total_seconds()
+        self.metrics.publication_delay.observe(max(0.0, delay))

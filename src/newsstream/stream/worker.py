@@ -1,0 +1,30 @@
+"""Run one worker: create topics, then start the Faust app in the foreground."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import faust
+
+from newsstream.settings import Settings
+from newsstream.stream.admin import ensure_topics
+from newsstream.stream.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(settings: Settings) -> None:
+    """Blocks until the worker is stopped (SIGINT/SIGTERM)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(ensure_topics(settings))
+    pipeline = create_app(settings)
+    worker = faust.Worker(
+        pipeline.app,
+        loglevel=settings.log_level.upper(),
+        loop=loop,
+        quiet=True,
+        redirect_stdouts=False,
+    )
+    worker.execute_from_commandline()

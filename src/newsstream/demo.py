@@ -167,50 +167,66 @@ async def collect_stories(
     return latest
 
 
-def run_demo(console: Console | None = None, timeout: float = 90.0) -> int:
-    out = console or Console()
+@dataclass
+class DemoResult:
+    stories: list[StoryRecord]
+    expected: set[str]
+    metrics_status: int
+    metrics_lines: list[str]
+
+    @property
+    def placed(self) -> set[str]:
+        return {a.id for r in self.stories for a in r.articles}
+
+
+SUMMARY_METRICS = (
+    "newsstream_articles_received_total",
+    "newsstream_stories_created_total",
+    "newsstream_stories_updated_total",
+    "newsstream_articles_duplicates_total",
+    "newsstream_story_records_emitted_total",
+)
+
+
+def run_sample_stack(out: Console, timeout: float = 90.0) -> DemoResult:
+    """Start broker and worker, produce the samples, return the live stories."""
     lines = sample_lines()
     ids = {orjson.loads(line)["id"] for line in lines}
-    with tempfile.TemporaryDirectory(prefix="newsstream-demo-") as tmp:
-        workdir = Path(tmp)
-        started = time.monotonic()
-        out.print("[bold]newsstream demo[/bold]: starting the embedded broker and a worker …")
-        with local_stack(workdir) as (broker, worker):
-            ready = worker.wait_ready()
-            out.print(
-                f"broker at [cyan]{broker.bootstrap}[/cyan]; worker ready in {ready:.1f}s; "
-                f"metrics at [cyan]{worker.base_url}/metrics[/cyan]"
-            )
-            sent = asyncio.run(produce_lines(worker.settings, lines))
-            out.print(f"produced {sent} sample articles to {worker.settings.input_topic}")
-            stories = asyncio.run(collect_stories(worker.settings, ids, timeout))
-            live = final_story_order(stories.values())
-            print_stories(live, out)
-            placed = {a.id for r in live for a in r.articles}
-            status, body = worker.get("/metrics")
-            summary = (
-                [
-                    line
-                    for line in body.decode().splitlines()
-                    if line.startswith(
-                        (
-                            "newsstream_articles_received_total",
-                            "newsstream_stories_created_total",
-                            "newsstream_story_records_emitted_total",
-                        )
-                    )
-                ]
-                if status == 200
-                else []
-            )
-            out.print(
-                f"{len(live)} stories from {len(placed)} of {len(ids)} articles; "
-                f"metrics served at {worker.base_url}/metrics (HTTP {status}):"
-            )
-            for line in summary:
-                out.print(f"  {line}")
-        out.print(f"stopped worker and broker; demo took {time.monotonic() - started:.1f}s")
-        if placed != ids:
-            out.print(f"[red]missing articles: {sorted(ids - placed)}[/red]")
-            return 1
+    with (
+        tempfile.TemporaryDirectory(prefix="newsstream-demo-") as tmp,
+        local_stack(Path(tmp)) as (broker, worker),
+    ):
+        ready = worker.wait_ready()
+        out.print(
+            f"broker at [cyan]{broker.bootstrap}[/cyan]; worker ready in {ready:.1f}s; "
+            f"metrics at [cyan]{worker.base_url}/metrics[/cyan]"
+        )
+        sent = asyncio.run(produce_lines(worker.settings, lines))
+        out.print(f"produced {sent} sample articles to {worker.settings.input_topic}")
+        stories = asyncio.run(collect_stories(worker.settings, ids, timeout))
+        status, body = worker.get("/metrics")
+        wanted = (
+            [line for line in body.decode().splitlines() if line.startswith(SUMMARY_METRICS)]
+            if status == 200
+            else []
+        )
+        return DemoResult(final_story_order(stories.values()), ids, status, wanted)
+
+
+def run_demo(console: Console | None = None, timeout: float = 90.0) -> int:
+    out = console or Console()
+    started = time.monotonic()
+    out.print("[bold]newsstream demo[/bold]: starting the embedded broker and a worker …")
+    result = run_sample_stack(out, timeout)
+    print_stories(result.stories, out)
+    out.print(
+        f"{len(result.stories)} stories from {len(result.placed)} of {len(result.expected)} "
+        f"articles; the worker served /metrics (HTTP {result.metrics_status}):"
+    )
+    for line in result.metrics_lines:
+        out.print(f"  {line}")
+    out.print(f"stopped worker and broker; demo took {time.monotonic() - started:.1f}s")
+    if result.placed != result.expected:
+        out.print(f"[red]missing articles: {sorted(result.expected - result.placed)}[/red]")
+        return 1
     return 0

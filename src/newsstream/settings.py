@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     session_timeout_s: float = Field(10.0, gt=0)
     heartbeat_interval_s: float = Field(1.0, gt=0)
     max_poll_records: int = Field(5000, ge=1)
+    batch_size: int = Field(
+        500, ge=1, description="Max records an agent takes from its stream at once."
+    )
+    batch_timeout_s: float = Field(
+        0.01, gt=0, description="Max seconds an agent waits to fill a batch."
+    )
+    producer_linger_s: float = Field(0.005, ge=0, description="Producer linger before a send.")
 
     # HTTP server of the worker
     web_host: str = Field("127.0.0.1", description="Bind address of /metrics, /healthz, /readyz.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 
@@ -24,8 +25,10 @@ MAX_KEYWORDS = 40
 _SEED = 7
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# A shared permutation template: building it once per process is the costly part.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED)
+# A shared template (building the permutations is the costly part). CRC-32 is a
+# deterministic 32-bit hash that costs a fraction of datasketch's default SHA-1:
+# signatures stay comparable across processes and restarts.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32)
 
 _STOP = frozenset(
     [

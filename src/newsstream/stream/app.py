@@ -49,6 +49,7 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
         "broker_session_timeout": settings.session_timeout_s,
         "broker_heartbeat_interval": settings.heartbeat_interval_s,
         "broker_max_poll_records": settings.max_poll_records,
+        "producer_linger": settings.producer_linger_s,
         "consumer_auto_offset_reset": "earliest",
         "autodiscover": False,
         "stream_wait_empty": False,
@@ -82,33 +83,36 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     ingest = IngestHandler(settings, metrics)
     consolidate = ConsolidateHandler(settings, metrics, TableStore(table))
 
-    async def publish(out: Outgoing) -> None:
+    def publish(out: Outgoing) -> None:
+        """Buffer the batch's messages; Faust flushes the producer before it commits
+        offsets, so nothing acknowledged can be lost (at-least-once)."""
         for key, value, headers in out.dlq:
-            await dlq_topic.send(key=key, value=value, headers=headers)
+            dlq_topic.send_soon(key=key, value=value, headers=headers)
         for key, value in out.cluster:
-            await cluster_topic.send(key=key, value=value)
+            cluster_topic.send_soon(key=key, value=value)
         for key, value in out.stories:
-            await output_topic.send(key=key, value=value)
+            output_topic.send_soon(key=key, value=value)
 
     @app.agent(input_topic, name="ingest")
     async def ingest_agent(stream: Any) -> None:
-        async for event in stream.events():
-            msg = event.message
+        async for events in stream.take_events(settings.batch_size, settings.batch_timeout_s):
             out = Outgoing()
-            ingest.handle(
-                msg.key,
-                msg.value,
-                Origin(msg.topic, msg.partition, msg.offset, msg.timestamp),
-                out,
-            )
-            await publish(out)
+            for event in events:
+                msg = event.message
+                origin = Origin(msg.topic, msg.partition, msg.offset, msg.timestamp)
+                ingest.handle(msg.key, msg.value, origin, out)
+            publish(out)
 
     @app.agent(cluster_topic, name="consolidate")
     async def consolidate_agent(stream: Any) -> None:
-        async for event in stream.events():
-            msg = event.message
+        async for events in stream.take_events(settings.batch_size, settings.batch_timeout_s):
             out = Outgoing()
-            consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
-            await publish(out)
+            for event in events:
+                # Table writes go to the changelog partition of the *current* event;
+                # in a batch, make each event current while it is processed.
+                stream._set_current_event(event)
+                msg = event.message
+                consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
+            publish(out)
 
     return Pipeline(app=app, metrics=metrics, readiness=readiness)

@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic traffic, the core alone, the pipeline through a broker."""

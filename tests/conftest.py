@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from newsstream.broker import EmbeddedBroker, free_port
-from newsstream.demo import WorkerProcess
 from newsstream.settings import Settings
 from newsstream.stream.admin import ensure_topics
+from newsstream.workers import WorkerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

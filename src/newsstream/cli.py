@@ -227,6 +227,35 @@ def schemas(
         console.print(f"wrote {path}")
 
 
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(help="Synthetic articles per round.")] = 5000,
+    rounds: Annotated[int, typer.Option(help="Rounds; medians are reported.")] = 3,
+    rate: Annotated[float, typer.Option(help="Steady rate (articles/s) for latency.")] = 500.0,
+    latency_seconds: Annotated[float, typer.Option(help="Length of the latency run.")] = 10.0,
+    scaling: Annotated[bool, typer.Option(help="Also run 1 vs 2 workers on 4 partitions.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Benchmark: pipeline vs raw Faust passthrough on the embedded broker, and the core."""
+    from newsstream.benchmarks.pipeline import BenchConfig, run_bench
+
+    config = BenchConfig(
+        articles=articles,
+        rounds=rounds,
+        latency_rate=rate,
+        latency_seconds=latency_seconds,
+        scaling=scaling,
+    )
+    result = run_bench(config, log=lambda line: err_console.print(line, highlight=False))
+    summary = result.summary()
+    if as_json:
+        sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    for key, value in summary.items():
+        if key not in ("runs", "machine"):
+            console.print(f"{key:32} {value}", highlight=False)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     app()

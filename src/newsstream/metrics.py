@@ -23,6 +23,7 @@ class Metrics:
     registry: CollectorRegistry
     articles_received: Counter
     articles_rejected: Counter
+    articles_consolidated: Counter
     articles_duplicates: Counter
     articles_corrected: Counter
     stories_created: Counter
@@ -50,6 +51,9 @@ class Metrics:
             articles_received=counter("articles_received", "Input records received."),
             articles_rejected=counter(
                 "articles_rejected", "Input records sent to the DLQ, by reason.", ("reason",)
+            ),
+            articles_consolidated=counter(
+                "articles_consolidated", "Articles through consolidation (every decision)."
             ),
             articles_duplicates=counter(
                 "articles_duplicates",

@@ -9,10 +9,11 @@ from collections.abc import Callable
 import orjson
 import pytest
 
-from newsstream.demo import WorkerProcess, collect_stories
+from newsstream.demo import collect_stories
 from newsstream.dlq import DlqHeaders
 from newsstream.settings import Settings
 from newsstream.stream.client import Received, follow, produce_lines
+from newsstream.workers import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 

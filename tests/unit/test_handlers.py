@@ -54,12 +54,18 @@ def test_valid_article_is_extracted_then_consolidated() -> None:
     outcome = consolidate.handle(payload, Origin("news.articles.extracted", 0, 0), stories)
     assert outcome is not None and outcome.decision == "created"
     assert len(stories.stories) == 1
+    _key, _value, headers = stories.stories[0]
+    assert dict(headers) == {
+        "newsstream.article.id": b"a1",
+        "newsstream.article.ingested_ms": b"1700000000000",
+    }
     assert sample(metrics, "newsstream_articles_received_total") == 1
     assert sample(metrics, "newsstream_stories_created_total") == 1
     assert sample(metrics, "newsstream_active_stories") == 1
     assert sample(metrics, "newsstream_end_to_end_latency_seconds_count") == 1
     consolidate.handle(payload, Origin("news.articles.extracted", 0, 1), stories)
     assert sample(metrics, "newsstream_articles_duplicates_total", {"kind": "exact"}) == 1
+    assert sample(metrics, "newsstream_articles_consolidated_total") == 2
 
 
 def test_cluster_key_by_section() -> None:

@@ -34,7 +34,7 @@ class Pipeline:
     readiness: Readiness
 
 
-def _faust_config(settings: Settings) -> dict[str, Any]:
+def faust_config(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {
         "broker": settings.broker,
         "store": settings.store,
@@ -64,7 +64,7 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> Pipeline:
-    app = faust.App(settings.app_id, **_faust_config(settings))
+    app = faust.App(settings.app_id, **faust_config(settings))
     metrics = Metrics.create(registry)
     setup_prometheus_sensors(app, registry=metrics.registry, name_prefix="newsstream_faust")
     readiness = Readiness()
@@ -90,8 +90,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             dlq_topic.send_soon(key=key, value=value, headers=headers)
         for key, value in out.cluster:
             cluster_topic.send_soon(key=key, value=value)
-        for key, value in out.stories:
-            output_topic.send_soon(key=key, value=value)
+        for key, value, headers in out.stories:
+            output_topic.send_soon(key=key, value=value, headers=headers)
 
     @app.agent(input_topic, name="ingest")
     async def ingest_agent(stream: Any) -> None:

@@ -46,7 +46,20 @@ class Outgoing:
         default_factory=list
     )
     cluster: list[tuple[bytes, bytes]] = field(default_factory=list)
-    stories: list[tuple[bytes, bytes]] = field(default_factory=list)
+    stories: list[tuple[bytes, bytes, list[tuple[str, bytes]]]] = field(default_factory=list)
+
+
+TRACE_ARTICLE = "newsstream.article.id"
+TRACE_INGESTED = "newsstream.article.ingested_ms"
+
+
+def trace_headers(article_id: str, ingested_at: float | None) -> list[tuple[str, bytes]]:
+    """Headers on a story record naming the article that caused it (for tracing and
+    latency measurement: ingested_ms is the input record's timestamp)."""
+    headers = [(TRACE_ARTICLE, article_id.encode())]
+    if ingested_at:
+        headers.append((TRACE_INGESTED, str(round(ingested_at * 1000)).encode()))
+    return headers
 
 
 def cluster_key(article: Article, settings: Settings) -> bytes:
@@ -155,13 +168,16 @@ class ConsolidateHandler:
             return None
         m.stage_seconds.labels("consolidate").observe(time.perf_counter() - started)
         self._count(outcome)
+        headers = trace_headers(article.id, data.get("ingested_at"))
         for record in outcome.records:
-            out.stories.append((record.story_id.encode(), record.model_dump_json().encode()))
+            value = record.model_dump_json().encode()
+            out.stories.append((record.story_id.encode(), value, headers))
         self._observe_latency(data.get("ingested_at"), article, len(outcome.records))
         return outcome
 
     def _count(self, outcome: Outcome) -> None:
         m = self.metrics
+        m.articles_consolidated.inc()
         if outcome.decision == "redelivery":
             m.articles_duplicates.labels("exact").inc()
         elif outcome.decision == "near_duplicate":

@@ -1,0 +1,55 @@
+"""The baseline of ``newsstream bench``: a raw Faust passthrough worker.
+
+Same Faust settings as the pipeline (poll size, batching with ``take_events``,
+``send_soon``, linger, acks) and the same payloads; it only parses each JSON
+record and writes it out again: no validation, extraction or consolidation.
+Run as ``python -m newsstream.benchmarks.passthrough`` with NEWSSTREAM_* set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import faust
+import orjson
+
+from newsstream.settings import Settings
+from newsstream.stream.admin import ensure_topics
+from newsstream.stream.app import faust_config
+
+
+def create_passthrough_app(settings: Settings) -> faust.App:
+    app = faust.App(f"{settings.app_id}-passthrough", **faust_config(settings))
+    raw = {"key_serializer": "raw", "value_serializer": "raw"}
+    source = app.topic(settings.input_topic, **raw)
+    sink = app.topic(settings.output_topic, **raw)
+
+    @app.page("/readyz")
+    async def readyz(web: Any, request: Any) -> Any:
+        ready = not app.rebalancing and app.consumer.assignment() != set()
+        return web.json({"ready": ready}, status=200 if ready else 503)
+
+    @app.agent(source, name="passthrough")
+    async def passthrough(stream: Any) -> None:
+        async for events in stream.take_events(settings.batch_size, settings.batch_timeout_s):
+            for event in events:
+                msg = event.message
+                sink.send_soon(key=msg.key, value=orjson.dumps(orjson.loads(msg.value)))
+
+    return app
+
+
+def main() -> None:
+    settings = Settings()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(ensure_topics(settings))
+    app = create_passthrough_app(settings)
+    faust.Worker(
+        app, loglevel="WARNING", loop=loop, quiet=True, redirect_stdouts=False
+    ).execute_from_commandline()
+
+
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,7 @@ from typing import Any
 import faust
 import orjson
 
+from newsstream.logs import configure_logging
 from newsstream.settings import Settings
 from newsstream.stream.admin import ensure_topics
 from newsstream.stream.app import faust_config
@@ -42,13 +43,15 @@ def create_passthrough_app(settings: Settings) -> faust.App:
 
 def main() -> None:
     settings = Settings()
+    configure_logging(settings.log_level, json_logs=settings.log_json)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     loop.run_until_complete(ensure_topics(settings))
     app = create_passthrough_app(settings)
-    faust.Worker(
-        app, loglevel="WARNING", loop=loop, quiet=True, redirect_stdouts=False
-    ).execute_from_commandline()
+    worker = faust.Worker(
+        app, loop=loop, quiet=True, redirect_stdouts=False, override_logging=False
+    )
+    worker.execute_from_commandline()
 
 
 if __name__ == "__main__":

@@ -146,3 +146,19 @@ def test_story_topic_is_compacted(
         return ""
 
     assert asyncio.run(cleanup_policy()) == "compact"
+
+
+def test_two_stage_routing_with_several_partitions(
+    settings_factory: Callable[..., Settings],
+    worker_factory: Callable[[Settings], WorkerProcess],
+) -> None:
+    """With more than one partition, extracted articles are re-keyed by cluster key
+    through the internal topic; stories still meet across partitions."""
+    settings = settings_factory(partitions=3)
+    _ready(worker_factory, settings)
+    asyncio.run(produce_lines(settings, [FIRING_DE, HIRE_EN, OTHER]))
+    stories = asyncio.run(collect_stories(settings, {"de-1", "en-1", "en-2"}, timeout=60))
+    by_article = {a.id: r.story_id for r in stories.values() for a in r.articles}
+    assert by_article["de-1"] == by_article["en-1"] != by_article["en-2"]
+    routed = asyncio.run(_records(settings, settings.cluster_topic, 3, timeout=20))
+    assert {r.key for r in routed} == {b"global"}

@@ -32,7 +32,7 @@ def test_reject_goes_to_dlq_with_original_bytes_and_reason() -> None:
     metrics = Metrics.create(CollectorRegistry())
     handler = IngestHandler(Settings(), metrics)
     out = Outgoing()
-    handler.handle(b"k", b"{oops", ORIGIN, out)
+    assert handler.handle(b"k", b"{oops", ORIGIN, out) is None
     assert out.cluster == [] and len(out.dlq) == 1
     key, value, headers = out.dlq[0]
     assert (key, value) == (b"k", b"{oops")
@@ -45,7 +45,10 @@ def test_valid_article_is_extracted_then_consolidated() -> None:
     metrics = Metrics.create(CollectorRegistry())
     settings = Settings()
     out = Outgoing()
-    IngestHandler(settings, metrics).handle(b"a1", GOOD, ORIGIN, out)
+    ingest = IngestHandler(settings, metrics)
+    extracted = ingest.handle(b"a1", GOOD, ORIGIN, out)
+    assert extracted is not None and extracted.article.id == "a1"
+    ingest.route(extracted, out)  # two-stage mode: via the cluster topic
     assert out.dlq == [] and len(out.cluster) == 1
     key, payload = out.cluster[0]
     assert key == b"global"
@@ -72,7 +75,8 @@ def test_cluster_key_by_section() -> None:
     metrics = Metrics.create(CollectorRegistry())
     out = Outgoing()
     row = orjson.loads(GOOD) | {"section": "tech"}
-    IngestHandler(Settings(cluster_key="section"), metrics).handle(
-        b"a1", orjson.dumps(row), ORIGIN, out
-    )
+    ingest = IngestHandler(Settings(cluster_key="section"), metrics)
+    extracted = ingest.handle(b"a1", orjson.dumps(row), ORIGIN, out)
+    assert extracted is not None
+    ingest.route(extracted, out)
     assert out.cluster[0][0] == b"tech"

@@ -1,4 +1,4 @@
-"""The Faust app: topics, the story table, two agents, health and metrics pages.
+"""The Faust app: topics, the story table, the agents, health and metrics pages.
 
 ```
 news.articles ─► ingest ─► news.articles.extracted ─► consolidate ─► news.stories
@@ -6,6 +6,8 @@ news.articles ─► ingest ─► news.articles.extracted ─► consolidate �
 ```
 ``ingest`` is stateless and scales with input partitions and workers;
 ``consolidate`` owns the story table, co-partitioned with the cluster topic.
+With a single input partition (the default) the two run fused in one agent:
+the re-keying hop would route every article to the same partition anyway.
 """
 
 from __future__ import annotations
@@ -29,9 +31,58 @@ STORY_TABLE = "story-state"
 
 @dataclass(slots=True)
 class Pipeline:
+    """The Faust app with its topics and handlers; agents call its methods."""
+
     app: faust.App
     metrics: Metrics
     readiness: Readiness
+    settings: Settings
+    topics: dict[str, Any]
+    ingest: IngestHandler
+    consolidate: ConsolidateHandler
+
+    @property
+    def fused(self) -> bool:
+        """One input partition: every article already meets in one table partition, so
+        extraction and consolidation run in one agent (no internal hop). With more
+        partitions, extracted articles are re-keyed by cluster key first."""
+        return self.settings.partitions == 1
+
+    def publish(self, out: Outgoing) -> None:
+        """Buffer a batch's messages; Faust flushes the producer before it commits
+        offsets, so nothing acknowledged can be lost (at-least-once)."""
+        dlq, cluster, stories = (self.topics[k] for k in ("dlq", "cluster", "output"))
+        for key, value, headers in out.dlq:
+            dlq.send_soon(key=key, value=value, headers=headers)
+        for key, value in out.cluster:
+            cluster.send_soon(key=key, value=value)
+        for key, value, headers in out.stories:
+            stories.send_soon(key=key, value=value, headers=headers)
+
+    def ingest_batch(self, events: Any, stream: Any) -> Outgoing:
+        out = Outgoing()
+        for event in events:
+            msg = event.message
+            origin = Origin(msg.topic, msg.partition, msg.offset, msg.timestamp)
+            extracted = self.ingest.handle(msg.key, msg.value, origin, out)
+            if extracted is None:
+                continue
+            if self.fused:
+                # Table writes go to the changelog partition of the *current* event;
+                # in a batch, make each event current while it is processed.
+                stream._set_current_event(event)
+                self.consolidate.consolidate(extracted, origin, out)
+            else:
+                self.ingest.route(extracted, out)
+        return out
+
+    def consolidate_batch(self, events: Any, stream: Any) -> Outgoing:
+        out = Outgoing()
+        for event in events:
+            stream._set_current_event(event)
+            msg = event.message
+            self.consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
+        return out
 
 
 def faust_config(settings: Settings) -> dict[str, Any]:
@@ -71,48 +122,34 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     install_health_pages(app, readiness)
 
     raw = {"key_serializer": "raw", "value_serializer": "raw"}
-    input_topic = app.topic(settings.input_topic, **raw)
-    cluster_topic = app.topic(settings.cluster_topic, partitions=settings.partitions, **raw)
-    output_topic = app.topic(settings.output_topic, **raw)
-    dlq_topic = app.topic(settings.dlq_topic, **raw)
-    table = app.Table(
-        STORY_TABLE,
-        default=None,
-        partitions=settings.partitions,
+    topics = {
+        "input": app.topic(settings.input_topic, **raw),
+        "cluster": app.topic(settings.cluster_topic, partitions=settings.partitions, **raw),
+        "output": app.topic(settings.output_topic, **raw),
+        "dlq": app.topic(settings.dlq_topic, **raw),
+    }
+    table = app.Table(STORY_TABLE, default=None, partitions=settings.partitions)
+    pipeline = Pipeline(
+        app=app,
+        metrics=metrics,
+        readiness=readiness,
+        settings=settings,
+        topics=topics,
+        ingest=IngestHandler(settings, metrics),
+        consolidate=ConsolidateHandler(settings, metrics, TableStore(table)),
     )
-    ingest = IngestHandler(settings, metrics)
-    consolidate = ConsolidateHandler(settings, metrics, TableStore(table))
+    size, within = settings.batch_size, settings.batch_timeout_s
 
-    def publish(out: Outgoing) -> None:
-        """Buffer the batch's messages; Faust flushes the producer before it commits
-        offsets, so nothing acknowledged can be lost (at-least-once)."""
-        for key, value, headers in out.dlq:
-            dlq_topic.send_soon(key=key, value=value, headers=headers)
-        for key, value in out.cluster:
-            cluster_topic.send_soon(key=key, value=value)
-        for key, value, headers in out.stories:
-            output_topic.send_soon(key=key, value=value, headers=headers)
-
-    @app.agent(input_topic, name="ingest")
+    @app.agent(topics["input"], name="ingest")
     async def ingest_agent(stream: Any) -> None:
-        async for events in stream.take_events(settings.batch_size, settings.batch_timeout_s):
-            out = Outgoing()
-            for event in events:
-                msg = event.message
-                origin = Origin(msg.topic, msg.partition, msg.offset, msg.timestamp)
-                ingest.handle(msg.key, msg.value, origin, out)
-            publish(out)
+        async for events in stream.take_events(size, within):
+            pipeline.publish(pipeline.ingest_batch(events, stream))
 
-    @app.agent(cluster_topic, name="consolidate")
-    async def consolidate_agent(stream: Any) -> None:
-        async for events in stream.take_events(settings.batch_size, settings.batch_timeout_s):
-            out = Outgoing()
-            for event in events:
-                # Table writes go to the changelog partition of the *current* event;
-                # in a batch, make each event current while it is processed.
-                stream._set_current_event(event)
-                msg = event.message
-                consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
-            publish(out)
+    if not pipeline.fused:
 
-    return Pipeline(app=app, metrics=metrics, readiness=readiness)
+        @app.agent(topics["cluster"], name="consolidate")
+        async def consolidate_agent(stream: Any) -> None:
+            async for events in stream.take_events(size, within):
+                pipeline.publish(pipeline.consolidate_batch(events, stream))
+
+    return pipeline

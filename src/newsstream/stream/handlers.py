@@ -62,6 +62,33 @@ def trace_headers(article_id: str, ingested_at: float | None) -> list[tuple[str,
     return headers
 
 
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """An article that passed validation, with its extraction (ingest → consolidate)."""
+
+    article: Article
+    extraction: Extraction
+    ingested_at: float | None
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps(
+            {
+                "article": self.article.model_dump(mode="json"),
+                "extraction": self.extraction.to_dict(),
+                "ingested_at": self.ingested_at,
+            }
+        )
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Extracted:
+        data = orjson.loads(raw)
+        return cls(
+            Article.model_validate(data["article"]),
+            Extraction.from_dict(data["extraction"]),
+            data.get("ingested_at"),
+        )
+
+
 def cluster_key(article: Article, settings: Settings) -> bytes:
     """Routing key for consolidation; 'global' sends every article to one partition."""
     if settings.cluster_key == "global":
@@ -77,7 +104,10 @@ class IngestHandler:
         self.settings = settings
         self.metrics = metrics
 
-    def handle(self, key: bytes | None, raw: bytes | None, origin: Origin, out: Outgoing) -> None:
+    def handle(
+        self, key: bytes | None, raw: bytes | None, origin: Origin, out: Outgoing
+    ) -> Extracted | None:
+        """The extracted article, or None when the record was dead-lettered."""
         m = self.metrics
         m.articles_received.inc()
         started = time.perf_counter()
@@ -85,7 +115,7 @@ class IngestHandler:
             article = parse_article(raw, max_bytes=self.settings.max_article_bytes)
         except ArticleRejected as err:
             self._reject(key, raw, origin, err, err.stage, out)
-            return
+            return None
         validated = time.perf_counter()
         m.stage_seconds.labels("validate").observe(validated - started)
         try:
@@ -93,18 +123,17 @@ class IngestHandler:
         except Exception as err:  # one bad article must not stop the partition
             failure = ProcessingFailed(f"extraction failed: {type(err).__name__}: {err}")
             self._reject(key, raw, origin, failure, "extract", out)
-            return
+            return None
         m.stage_seconds.labels("extract").observe(time.perf_counter() - validated)
         for entity in extraction.entities:
             m.entities_extracted.labels(entity.type).inc()
         for event in extraction.events:
             m.events_extracted.labels(event.type).inc()
-        payload = {
-            "article": article.model_dump(mode="json"),
-            "extraction": extraction.to_dict(),
-            "ingested_at": origin.timestamp,
-        }
-        out.cluster.append((cluster_key(article, self.settings), orjson.dumps(payload)))
+        return Extracted(article, extraction, origin.timestamp)
+
+    def route(self, extracted: Extracted, out: Outgoing) -> None:
+        """Two-stage mode: send the extracted article to the cluster topic."""
+        out.cluster.append((cluster_key(extracted.article, self.settings), extracted.to_bytes()))
 
     def _reject(
         self,
@@ -144,11 +173,13 @@ class ConsolidateHandler:
         self.engine = StoryEngine(store, EngineConfig(window=settings.story_window))
 
     def handle(self, raw: bytes, origin: Origin, out: Outgoing) -> Outcome | None:
+        """Two-stage mode: a record of the cluster topic."""
+        return self.consolidate(Extracted.from_bytes(raw), origin, out)
+
+    def consolidate(self, item: Extracted, origin: Origin, out: Outgoing) -> Outcome | None:
         m = self.metrics
         started = time.perf_counter()
-        data = orjson.loads(raw)
-        article = Article.model_validate(data["article"])
-        extraction = Extraction.from_dict(data["extraction"])
+        article, extraction = item.article, item.extraction
         try:
             outcome = self.engine.process(article, extraction)
         except Exception as err:  # route, count, log once; never block the partition
@@ -163,16 +194,16 @@ class ConsolidateHandler:
                 partition=origin.partition,
                 offset=origin.offset,
             )
-            body = orjson.dumps(data["article"])
+            body = article.model_dump_json().encode()
             out.dlq.append((article.id.encode(), body, headers.to_kafka()))
             return None
         m.stage_seconds.labels("consolidate").observe(time.perf_counter() - started)
         self._count(outcome)
-        headers = trace_headers(article.id, data.get("ingested_at"))
+        headers = trace_headers(article.id, item.ingested_at)
         for record in outcome.records:
             value = record.model_dump_json().encode()
             out.stories.append((record.story_id.encode(), value, headers))
-        self._observe_latency(data.get("ingested_at"), article, len(outcome.records))
+        self._observe_latency(item.ingested_at, article, len(outcome.records))
         return outcome
 
     def _count(self, outcome: Outcome) -> None:

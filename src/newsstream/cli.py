@@ -15,6 +15,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from newsstream.cli_dlq import dlq_app
 from newsstream.errors import NewsstreamError
 from newsstream.settings import Settings
 
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(dlq_app, name="dlq")
 console = Console()
 err_console = Console(stderr=True)
 

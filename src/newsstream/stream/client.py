@@ -31,7 +31,7 @@ def article_key(line: bytes) -> bytes | None:
     return None
 
 
-async def _start_with_retry(
+async def start_with_retry(
     client: AIOKafkaProducer | AIOKafkaConsumer, what: str, attempts: int = 20
 ) -> None:
     for attempt in range(1, attempts + 1):
@@ -56,7 +56,7 @@ async def produce_lines(
         enable_idempotence=False,
         **client_kwargs(settings),
     )
-    await _start_with_retry(producer, "producer")
+    await start_with_retry(producer, "producer")
     sent = 0
     try:
         futures = []
@@ -105,7 +105,7 @@ async def follow(
         enable_auto_commit=False,
         **client_kwargs(settings),
     )
-    await _start_with_retry(consumer, "consumer")
+    await start_with_retry(consumer, "consumer")
     try:
         last = time.monotonic()
         while True:

@@ -80,3 +80,24 @@ def test_cluster_key_by_section() -> None:
     assert extracted is not None
     ingest.route(extracted, out)
     assert out.cluster[0][0] == b"tech"
+
+
+def test_cluster_keys_are_separate_namespaces() -> None:
+    """Sharded by section, the same names in two sections make two stories."""
+    metrics = Metrics.create(CollectorRegistry())
+    settings = Settings(cluster_key="section")
+    ingest = IngestHandler(settings, metrics)
+    store = DictStore()
+    consolidate = ConsolidateHandler(settings, metrics, store)
+    out = Outgoing()
+    ids = []
+    for i, section in enumerate(("tech", "business", "tech")):
+        row = orjson.loads(GOOD) | {"id": f"a{i}", "section": section}
+        extracted = ingest.handle(b"k", orjson.dumps(row), ORIGIN, out)
+        assert extracted is not None
+        outcome = consolidate.consolidate(extracted, ORIGIN, out)
+        assert outcome is not None
+        ids.append(outcome.story_id)
+    assert ids[0] == ids[2] != ids[1]
+    assert {k.split("|", 1)[0] for k in store.data} == {"tech", "business"}
+    assert sample(metrics, "newsstream_active_stories") == 2

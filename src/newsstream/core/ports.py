@@ -35,3 +35,25 @@ class DictStore:
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+class PrefixedStore:
+    """A namespace inside another store: keys are ``<prefix><key>``.
+
+    Each consolidation shard (cluster key) gets its own namespace, so stories,
+    indexes and the stream clock of two shards never mix, even when one worker
+    holds both shards' partitions in one table.
+    """
+
+    def __init__(self, inner: StateStore, prefix: str) -> None:
+        self.inner = inner
+        self.prefix = prefix
+
+    def get(self, key: str) -> Any | None:
+        return self.inner.get(self.prefix + key)
+
+    def set(self, key: str, value: Any) -> None:
+        self.inner.set(self.prefix + key, value)
+
+    def delete(self, key: str) -> None:
+        self.inner.delete(self.prefix + key)

@@ -16,7 +16,7 @@ import orjson
 
 from newsstream.core.extract import extract
 from newsstream.core.extracted import Extraction
-from newsstream.core.ports import StateStore
+from newsstream.core.ports import PrefixedStore, StateStore
 from newsstream.core.stories import EngineConfig, Outcome, StoryEngine
 from newsstream.core.validate import parse_article
 from newsstream.dlq import DlqHeaders
@@ -170,7 +170,17 @@ class ConsolidateHandler:
     def __init__(self, settings: Settings, metrics: Metrics, store: StateStore) -> None:
         self.settings = settings
         self.metrics = metrics
-        self.engine = StoryEngine(store, EngineConfig(window=settings.story_window))
+        self.store = store
+        self.engines: dict[bytes, StoryEngine] = {}
+
+    def engine_for(self, key: bytes) -> StoryEngine:
+        """One engine per cluster key, each in its own namespace of the table."""
+        engine = self.engines.get(key)
+        if engine is None:
+            namespace = PrefixedStore(self.store, key.decode("utf-8", "replace") + "|")
+            engine = StoryEngine(namespace, EngineConfig(window=self.settings.story_window))
+            self.engines[key] = engine
+        return engine
 
     def handle(self, raw: bytes, origin: Origin, out: Outgoing) -> Outcome | None:
         """Two-stage mode: a record of the cluster topic."""
@@ -180,8 +190,9 @@ class ConsolidateHandler:
         m = self.metrics
         started = time.perf_counter()
         article, extraction = item.article, item.extraction
+        engine = self.engine_for(cluster_key(article, self.settings))
         try:
-            outcome = self.engine.process(article, extraction)
+            outcome = engine.process(article, extraction)
         except Exception as err:  # route, count, log once; never block the partition
             failure = ProcessingFailed(f"consolidation failed: {type(err).__name__}: {err}")
             log.exception("consolidation failed for article %s", article.id)
@@ -220,7 +231,7 @@ class ConsolidateHandler:
         m.stories_merged.inc(outcome.merged)
         m.stories_expired.inc(outcome.expired)
         m.records_emitted.inc(len(outcome.records))
-        m.active_stories.set(self.engine.active_story_count())
+        m.active_stories.set(sum(e.active_story_count() for e in self.engines.values()))
 
     def _observe_latency(self, ingested_at: float | None, article: Article, emitted: int) -> None:
         if not emitted:

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
 
     # Input limits
     max_article_bytes: int = Field(1_000_000, ge=1024, description="Larger records go to DLQ.")
+    max_future_hours: float = Field(
+        24.0, ge=0, description="Timestamps further ahead of the worker's clock go to the DLQ."
+    )
 
     # Story consolidation
     story_window_hours: float = Field(

@@ -61,3 +61,15 @@ def test_rejection_reasons_are_distinct() -> None:
         "schema",
         "oversized",
     }
+
+
+def test_future_timestamps_are_rejected_only_with_a_bound() -> None:
+    from datetime import UTC, datetime
+
+    bound = datetime(2023, 11, 18, tzinfo=UTC)
+    with pytest.raises(SchemaViolation, match=r"published_at.*in the future"):
+        parse_article(raw(published_at="2099-01-01T00:00:00Z"), max_bytes=10_000, not_after=bound)
+    with pytest.raises(SchemaViolation, match="updated_at"):
+        parse_article(raw(updated_at="2024-01-01T00:00:00Z"), max_bytes=10_000, not_after=bound)
+    assert parse_article(raw(published_at="2099-01-01T00:00:00Z"), max_bytes=10_000)
+    assert parse_article(raw(), max_bytes=10_000, not_after=bound).id == "a1"

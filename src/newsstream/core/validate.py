@@ -6,6 +6,8 @@ with the original bytes unchanged.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import orjson
 from pydantic import ValidationError
 
@@ -13,8 +15,15 @@ from newsstream.errors import MalformedRecord, OversizedRecord, SchemaViolation
 from newsstream.models import Article
 
 
-def parse_article(raw: bytes | None, *, max_bytes: int) -> Article:
-    """Decode and validate one record; raises an ``ArticleRejected`` subclass."""
+def parse_article(
+    raw: bytes | None, *, max_bytes: int, not_after: datetime | None = None
+) -> Article:
+    """Decode and validate one record; raises an ``ArticleRejected`` subclass.
+
+    ``not_after`` rejects timestamps beyond it (the worker passes "now + allowed
+    clock skew"): a far-future ``published_at`` would otherwise move the stream
+    clock ahead and age every active story out at once.
+    """
     if raw is None:
         raise MalformedRecord("null value (tombstone): an article must be a JSON object")
     if len(raw) > max_bytes:
@@ -30,10 +39,19 @@ def parse_article(raw: bytes | None, *, max_bytes: int) -> Article:
     if not isinstance(data, dict):
         raise MalformedRecord(f"expected a JSON object, got {type(data).__name__}")
     try:
-        return Article.model_validate(data)
+        article = Article.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}"
             for err in exc.errors()[:5]
         )
         raise SchemaViolation(problems) from exc
+    if not_after is not None:
+        for name in ("published_at", "updated_at"):
+            value = getattr(article, name)
+            if value is not None and value > not_after:
+                raise SchemaViolation(
+                    f"{name}: {value.isoformat()} is in the future (later than "
+                    f"{not_after.isoformat()})"
+                )
+    return article

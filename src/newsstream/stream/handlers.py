@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
@@ -112,7 +112,11 @@ class IngestHandler:
         m.articles_received.inc()
         started = time.perf_counter()
         try:
-            article = parse_article(raw, max_bytes=self.settings.max_article_bytes)
+            article = parse_article(
+                raw,
+                max_bytes=self.settings.max_article_bytes,
+                not_after=datetime.now(UTC) + timedelta(hours=self.settings.max_future_hours),
+            )
         except ArticleRejected as err:
             self._reject(key, raw, origin, err, err.stage, out)
             return None

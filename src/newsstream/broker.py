@@ -111,9 +111,12 @@ class EmbeddedBroker:
         *,
         start_timeout: float = 30.0,
         log_file: Path | None = None,
+        advertised_port: int | None = None,
     ) -> None:
         self.host = host
         self.port = port or free_port(host)
+        # Clients are told to reconnect here (e.g. a proxy in front, in tests).
+        self.advertised_port = advertised_port or self.port
         self.start_timeout = start_timeout
         self.log_file = log_file
         self._process: subprocess.Popen[bytes] | None = None
@@ -145,7 +148,7 @@ class EmbeddedBroker:
             "--listener-url",
             listener,
             "--advertised-listener-url",
-            listener,
+            f"tcp://{self.host}:{self.advertised_port}",
             "--storage-engine",
             "memory://tansu/",
         ]

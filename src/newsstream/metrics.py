@@ -37,6 +37,7 @@ class Metrics:
     end_to_end_latency: Histogram
     publication_delay: Histogram
     active_stories: Gauge
+    broker_up: Gauge
     broker_errors: Counter
 
     @classmethod
@@ -94,7 +95,12 @@ class Metrics:
             active_stories=Gauge(
                 f"{prefix}_active_stories", "Stories in the active set.", registry=reg
             ),
+            broker_up=Gauge(
+                f"{prefix}_broker_up",
+                "1 when a bootstrap broker answered the last Kafka ApiVersions probe.",
+                registry=reg,
+            ),
             broker_errors=counter(
-                "broker_errors", "Failed broker operations (sends, admin calls).", ("operation",)
+                "broker_errors", "Failed broker operations (probes, sends).", ("operation",)
             ),
         )

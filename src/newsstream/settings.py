@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     session_timeout_s: float = Field(10.0, gt=0)
     heartbeat_interval_s: float = Field(1.0, gt=0)
     max_poll_records: int = Field(5000, ge=1)
+    broker_probe_interval_s: float = Field(
+        5.0, gt=0, description="How often the worker checks that a broker answers."
+    )
     batch_size: int = Field(
         500, ge=1, description="Max records an agent takes from its stream at once."
     )

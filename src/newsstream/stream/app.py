@@ -23,7 +23,7 @@ from newsstream.metrics import Metrics
 from newsstream.settings import Settings
 from newsstream.stream.connection import faust_credentials
 from newsstream.stream.handlers import ConsolidateHandler, IngestHandler, Origin, Outgoing
-from newsstream.stream.health import Readiness, install_health_pages
+from newsstream.stream.health import Readiness, install_broker_probe, install_health_pages
 from newsstream.stream.tables import TableStore
 
 STORY_TABLE = "story-state"
@@ -120,6 +120,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     setup_prometheus_sensors(app, registry=metrics.registry, name_prefix="newsstream_faust")
     readiness = Readiness()
     install_health_pages(app, readiness)
+    install_broker_probe(app, settings, metrics)
 
     raw = {"key_serializer": "raw", "value_serializer": "raw"}
     topics = {

@@ -42,3 +42,49 @@ def install_health_pages(app: Any, readiness: Readiness) -> None:
     async def readyz(web: Any, request: Any) -> Any:
         ready, details = readiness.status(app)
         return web.json({"ready": ready, **details}, status=200 if ready else 503)
+
+
+def _endpoints(bootstrap: str) -> list[tuple[str, int]]:
+    pairs = []
+    for item in bootstrap.split(","):
+        host, _, port = item.rpartition(":")
+        pairs.append((host.strip("[]"), int(port)))
+    return pairs
+
+
+def install_broker_probe(app: Any, settings: Any, metrics: Any) -> None:
+    """Every ``broker_probe_interval_s``: ask the bootstrap brokers for ApiVersions.
+
+    Faust and aiokafka already retry with backoff on their own; this makes an
+    outage visible: ``newsstream_broker_up`` drops to 0, each failed probe counts
+    in ``newsstream_broker_errors_total{operation="probe"}``, and the worker logs
+    once when the broker goes away and once when it is back.
+    """
+    import asyncio
+    import logging
+
+    from newsstream.broker import kafka_api_versions_ok
+
+    log = logging.getLogger("newsstream.broker_probe")
+    endpoints = _endpoints(settings.bootstrap_servers)
+    state = {"up": True}
+    metrics.broker_up.set(1)
+
+    def reachable() -> bool:
+        return any(kafka_api_versions_ok(h, p, timeout=1.0) for h, p in endpoints)
+
+    @app.timer(interval=settings.broker_probe_interval_s)
+    async def probe_broker() -> None:
+        up = await asyncio.get_running_loop().run_in_executor(None, reachable)
+        metrics.broker_up.set(1 if up else 0)
+        if not up:
+            metrics.broker_errors.labels("probe").inc()
+        if up != state["up"]:
+            if up:
+                log.info("broker reachable again at %s", settings.bootstrap_servers)
+            else:
+                log.warning(
+                    "broker unreachable at %s; clients retry with backoff",
+                    settings.bootstrap_servers,
+                )
+            state["up"] = up

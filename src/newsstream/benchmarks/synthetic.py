@@ -33,32 +33,6 @@ FIRST = (
     "Greta",
     "Oskar",
 )
-LAST = (
-    "Albrecht",
-    "Brenner",
-    "Castell",
-    "Dorn",
-    "Ehrlich",
-    "Falkner",
-    "Gerlach",
-    "Hartung",
-    "Iversen",
-    "Jansen",
-    "Kessler",
-    "Lorenz",
-    "Marquardt",
-    "Neumeier",
-    "Oberle",
-    "Pfister",
-    "Quandt",
-    "Roth",
-    "Seidel",
-    "Thalberg",
-    "Ulrich",
-    "Voss",
-    "Winter",
-    "Zeller",
-)
 ORG_STEM = (
     "Nordlicht",
     "Bergwerk",
@@ -103,29 +77,96 @@ DE_LEAD = {
     "acquisition": "{org} übernimmt einen kleineren Konkurrenten, sagte Vorstandschef "
     "{person} am {day} in {city}.",
 }
-EN_FILL = (
-    "Analysts said the decision had been expected for several weeks.",
-    "Shares moved sharply in early trading before settling later in the day.",
-    "Employees were informed in a short internal message on the same afternoon.",
-    "The company declined to give further details about the timing.",
-    "Several investors had pushed for changes since the last annual meeting.",
-    "A spokesperson said the strategy would not change in the coming quarters.",
-    "Industry observers pointed to slowing growth in the core business.",
-    "Union representatives asked for talks about the consequences for staff.",
-    "The supervisory board is expected to meet again next week.",
-    "Competitors reacted cautiously and did not comment on the move.",
+# Filler sentences are assembled word by word, so two articles share few shingles
+# unless one copies the other (as real coverage of different stories does).
+EN_SLOTS = (
+    (
+        "Analysts",
+        "Investors",
+        "Employees",
+        "Regulators",
+        "Customers",
+        "Suppliers",
+        "Bankers",
+        "Observers",
+        "Lawyers",
+        "Managers",
+    ),
+    ("said", "noted", "argued", "warned", "expected", "doubted", "suggested", "stressed"),
+    (
+        "that the decision",
+        "that the plan",
+        "that the review",
+        "that the dispute",
+        "that the budget",
+        "that the merger talk",
+        "that the strategy",
+        "that the new rule",
+    ),
+    ("would", "could", "might", "should", "was likely to", "was unlikely to"),
+    ("affect", "reshape", "delay", "accelerate", "complicate", "simplify", "cloud"),
+    (
+        "the outlook",
+        "hiring",
+        "the product roadmap",
+        "exports",
+        "the share price",
+        "supplier contracts",
+        "the pension fund",
+        "research spending",
+    ),
+    (
+        "this year.",
+        "next quarter.",
+        "in the coming months.",
+        "for some time.",
+        "before the summer.",
+        "by the end of the decade.",
+    ),
 )
-DE_FILL = (
-    "Beobachter hatten mit dem Schritt bereits seit Wochen gerechnet.",
-    "Die Aktie reagierte im frühen Handel deutlich und erholte sich später.",
-    "Die Belegschaft wurde am Nachmittag in einer kurzen Mitteilung informiert.",
-    "Weitere Einzelheiten zum Zeitplan nannte das Unternehmen nicht.",
-    "Mehrere Investoren hatten seit der letzten Hauptversammlung Veränderungen gefordert.",
-    "Ein Sprecher sagte, die Strategie werde in den kommenden Quartalen beibehalten.",
-    "Branchenkenner verwiesen auf das schwächere Wachstum im Kerngeschäft.",
-    "Die Gewerkschaft forderte Gespräche über die Folgen für die Beschäftigten.",
-    "Der Aufsichtsrat soll in der kommenden Woche erneut zusammentreten.",
-    "Wettbewerber äußerten sich zurückhaltend zu dem Vorgang.",
+DE_SLOTS = (
+    (
+        "Analysten",
+        "Anleger",
+        "Beschäftigte",
+        "Aufseher",
+        "Kunden",
+        "Zulieferer",
+        "Banker",
+        "Beobachter",
+        "Anwälte",
+        "Manager",
+    ),
+    ("sagten,", "meinten,", "warnten,", "erwarteten,", "bezweifelten,", "betonten,"),
+    (
+        "die Entscheidung",
+        "der Plan",
+        "die Prüfung",
+        "der Streit",
+        "der Haushalt",
+        "die Strategie",
+        "die neue Regel",
+        "das Sparprogramm",
+    ),
+    ("werde", "könne", "dürfte", "solle"),
+    (
+        "den Ausblick",
+        "die Einstellungen",
+        "die Produktplanung",
+        "die Exporte",
+        "den Aktienkurs",
+        "die Lieferverträge",
+        "die Pensionskasse",
+        "die Forschungsausgaben",
+    ),
+    (
+        "in diesem Jahr",
+        "im nächsten Quartal",
+        "in den kommenden Monaten",
+        "noch lange",
+        "vor dem Sommer",
+    ),
+    ("verändern.", "verzögern.", "beschleunigen.", "erschweren.", "vereinfachen.", "belasten."),
 )
 EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 DE_DAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag")
@@ -140,9 +181,38 @@ class StorySeed:
     kind: str
 
 
+SYLLABLES = (
+    "ka",
+    "lor",
+    "ven",
+    "mi",
+    "dra",
+    "sel",
+    "tho",
+    "run",
+    "bel",
+    "quin",
+    "sar",
+    "dov",
+    "lem",
+    "rik",
+    "nau",
+    "fel",
+    "gro",
+    "pil",
+    "tes",
+    "wen",
+)
+
+
+def _coined(rng: random.Random, parts: int) -> str:
+    """A made-up proper name, so that stories do not share names by accident."""
+    return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+
+
 def _story(rng: random.Random, index: int) -> StorySeed:
-    person = f"{rng.choice(FIRST)} {rng.choice(LAST)}-{index % 97}"
-    org = f"{rng.choice(ORG_STEM)} {index} {rng.choice(ORG_KIND)}"
+    person = f"{rng.choice(FIRST)} {_coined(rng, 3)}"
+    org = f"{_coined(rng, 2)} {rng.choice(ORG_STEM)} {rng.choice(ORG_KIND)}"
     return StorySeed(
         f"s{index}",
         person,
@@ -162,16 +232,14 @@ def _body(rng: random.Random, seed: StorySeed, lang: str, size: int) -> tuple[st
         if lang == "en"
         else f"{seed.org}: Wirbel um {seed.person}"
     )
-    fill = EN_FILL if lang == "en" else DE_FILL
+    slots = EN_SLOTS if lang == "en" else DE_SLOTS
     parts = [lead]
     while sum(len(p) + 1 for p in parts) < size:
-        sentence = rng.choice(fill)
+        sentence = " ".join(rng.choice(options) for options in slots)
         if rng.random() < 0.3:
-            sentence = sentence.replace(
-                ".",
-                f", according to {seed.person.split()[0]}."
-                if lang == "en"
-                else f", hieß es aus {seed.city}.",
+            surname = seed.person.split()[-1]
+            sentence = sentence[:-1] + (
+                f", according to {surname}." if lang == "en" else f", hieß es aus {seed.city}."
             )
         parts.append(sentence)
     return title, " ".join(parts)

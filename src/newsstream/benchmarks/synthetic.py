@@ -8,7 +8,10 @@ corrections (same id, newer ``updated_at``) and exact re-deliveries.
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -245,53 +248,48 @@ def _body(rng: random.Random, seed: StorySeed, lang: str, size: int) -> tuple[st
     return title, " ".join(parts)
 
 
-def generate_articles(
-    count: int,
+def iter_articles(
     *,
     seed: int = 7,
     size: int = 3000,
     concurrent_stories: int = 200,
     start: datetime | None = None,
-) -> list[dict[str, Any]]:
-    """``count`` article rows (dicts in the Article JSON shape), in publication order."""
+) -> Iterator[dict[str, Any]]:
+    """An endless stream of article rows (dicts in the Article JSON shape), in order."""
     rng = random.Random(seed)
     now = start or datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
     stories = [_story(rng, i) for i in range(concurrent_stories)]
     next_story = concurrent_stories
-    rows: list[dict[str, Any]] = []
-    for i in range(count):
+    recent: deque[dict[str, Any]] = deque(maxlen=200)
+    for i in itertools.count():
         now += timedelta(seconds=rng.randint(5, 40))
         roll = rng.random()
-        if rows and roll < 0.04:  # exact re-delivery
-            rows.append(dict(rng.choice(rows[-200:])))
-            continue
-        if rows and roll < 0.08:  # correction: same id, new content, newer updated_at
-            original = rng.choice(rows[-200:])
-            fixed = dict(
+        row: dict[str, Any]
+        if recent and roll < 0.04:  # exact re-delivery
+            row = dict(rng.choice(recent))
+        elif recent and roll < 0.08:  # correction: same id, new content, newer updated_at
+            original = rng.choice(recent)
+            row = dict(
                 original, body=original["body"] + " (Corrected figure.)", updated_at=now.isoformat()
             )
-            rows.append(fixed)
-            continue
-        if rows and roll < 0.16:  # wire copy under another id
-            original = rng.choice(rows[-100:])
-            copy = dict(
+        elif recent and roll < 0.16:  # wire copy under another id
+            original = rng.choice(list(recent)[-100:])
+            row = dict(
                 original,
                 id=f"b-{i:07d}",
                 source=f"Outlet {rng.randint(1, 30)}",
                 title=original["title"] + " (wire)",
                 published_at=now.isoformat(),
             )
-            copy.pop("updated_at", None)
-            rows.append(copy)
-            continue
-        if roll > 0.97:  # a story goes quiet, a new one begins
-            stories[rng.randrange(len(stories))] = _story(rng, next_story)
-            next_story += 1
-        story = rng.choice(stories)
-        lang = "de" if rng.random() < 0.4 else "en"
-        title, body = _body(rng, story, lang, size)
-        rows.append(
-            {
+            row.pop("updated_at", None)
+        else:
+            if roll > 0.97:  # a story goes quiet, a new one begins
+                stories[rng.randrange(len(stories))] = _story(rng, next_story)
+                next_story += 1
+            story = rng.choice(stories)
+            lang = "de" if rng.random() < 0.4 else "en"
+            title, body = _body(rng, story, lang, size)
+            row = {
                 "id": f"b-{i:07d}",
                 "title": title,
                 "body": body,
@@ -300,5 +298,10 @@ def generate_articles(
                 "language": lang,
                 "url": f"https://news.example/{story.key}/{i}",
             }
-        )
-    return rows
+        recent.append(row)
+        yield row
+
+
+def generate_articles(count: int, **options: Any) -> list[dict[str, Any]]:
+    """``count`` rows of ``iter_articles(**options)``."""
+    return list(itertools.islice(iter_articles(**options), count))

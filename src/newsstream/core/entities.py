@@ -1,88 +1,216 @@
-"""Named entities (first version: capitalised spans, to be deepened).
+"""Named entities of one article: mentions merged into PERSON / ORG / LOC / MISC entities.
 
-Finds runs of capitalised tokens, drops sentence-initial single words and a stop
-list, merges a surname into the full name seen earlier ("Altman" and the German
-genitive "Altmans" into "Sam Altman"), and scores salience by position and count.
+``mentions`` finds name occurrences; this module decides which occurrences name the same
+entity and how prominent it is:
+
+* a surname ("Altman"), its German genitive ("Altmans") or English possessive, and a
+  given name used alone ("Sam") join the full name introduced in the article
+  ("Sam Altman"); a widely known surname joins its gazetteer entry ("Merkel");
+* organisations merge case-insensitively ("OpenAI" / "openai") and by gazetteer alias;
+* an untyped single word takes the type it has elsewhere in the article; otherwise, in
+  English, a rare word becomes an ORG (companies are the commonest unknown single names
+  once people have been joined to their full names) and any other a MISC; in German it is
+  dropped (capitals there are mostly nouns). A lone given name is dropped;
+* a known place keeps the article's spelling as its name ("Deutschland"), with the
+  gazetteer's English name among its aliases;
+* salience: each mention weighs 3 in the title, 2 in the lead sentence and 1 elsewhere;
+  the sum is scaled so that the most salient entity of the article scores 1.0.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from newsstream.core.extracted import Entity
+from newsstream.core.frequency import zipf
+from newsstream.core.gazetteer import gazetteer
+from newsstream.core.mentions import Mention, MentionFinder
+from newsstream.core.sentences import Sentence, segment
 
-_TOKEN = re.compile(r"[A-ZÄÖÜ][\w\-]*(?:'s)?|[\w\-]+|[.!?]", re.UNICODE)
-_STOP = frozenset(
-    "The A An In On At For And But Or It He She They We This That His Her Their Its "
-    "Der Die Das Den Dem Des Ein Eine Und Oder Aber Im Am Er Sie Es Wir Mit Von Nach "
-    "Als Wie Auch Bei Für Auf Zu Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday "
-    "Saturday Sunday Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag "
-    "January February March April May June July August September October November December "
-    "Januar Februar März Juni Juli Oktober Dezember CEO CTO".split()
-)
-
-
-def _spans(text: str) -> list[tuple[str, int, bool]]:
-    """(span, char position, sentence_initial) for runs of capitalised tokens."""
-    spans: list[tuple[str, int, bool]] = []
-    run: list[str] = []
-    run_start = 0
-    run_initial = False
-    sentence_start = True
-    for match in _TOKEN.finditer(text):
-        token = match.group(0)
-        if token in ".!?":
-            if run:
-                spans.append((" ".join(run), run_start, run_initial))
-                run = []
-            sentence_start = True
-            continue
-        if token[0].isupper() and token not in _STOP:
-            if not run:
-                run_start, run_initial = match.start(), sentence_start
-            run.append(token.removesuffix("'s"))
-        elif run:
-            spans.append((" ".join(run), run_start, run_initial))
-            run = []
-        sentence_start = False
-    if run:
-        spans.append((" ".join(run), run_start, run_initial))
-    return spans
+RARE_WORD = 2.0
+TITLE_WEIGHT = 3.0
+LEAD_WEIGHT = 2.0
+BODY_WEIGHT = 1.0
 
 
-def extract_entities(title: str, body: str) -> tuple[Entity, ...]:
-    text = f"{title}.\n{body}"
-    lead_end = len(title) + 300
-    mentions: dict[str, list[int]] = defaultdict(list)
-    for span, pos, initial in _spans(text):
-        if initial and " " not in span:
-            continue
-        mentions[span].append(pos)
-    canonical: dict[str, str] = {}
-    names = sorted(mentions, key=lambda s: (-len(s.split()), s))
-    for name in names:
-        target = name
-        for longer in names:
-            if longer != name and " " in longer and (
-                longer.endswith(" " + name) or longer.endswith(" " + name.rstrip("s"))
-            ):
-                target = canonical.get(longer, longer)
-                break
-        canonical[name] = target
-    merged: dict[str, list[int]] = defaultdict(list)
-    aliases: dict[str, set[str]] = defaultdict(set)
-    for name, positions in mentions.items():
-        merged[canonical[name]].extend(positions)
-        if canonical[name] != name:
-            aliases[canonical[name]].add(name)
-    entities = []
-    for name, positions in merged.items():
-        first = min(positions)
-        salience = len(positions) + (2.0 if first < lead_end else 0.0)
-        kind = "PERSON" if len(name.split()) == 2 and name.split()[0].istitle() else "ORG"
-        entities.append(
-            Entity(name, kind, tuple(sorted(aliases[name])), len(positions), first, salience)
-        )
+@dataclass(slots=True)
+class _Group:
+    type: str
+    names: Counter[str] = field(default_factory=Counter)
+    canonical: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityAnalysis:
+    """Entities of a document plus its resolved mentions (canonical name and type set)."""
+
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+
+
+def _distinctive(words: list[str]) -> str:
+    """The word a short mention of a multi-word organisation uses: "Brightwater" for
+    "Brightwater Analytics", "Wiesenau" for "Eintracht Wiesenau"."""
+    g = gazetteer()
+    return words[1] if g.is_org_prefix(words[0]) and len(words) == 2 else words[0]
+
+
+def _variants(text: str, language: str) -> list[str]:
+    variants = [text]
+    if language == "de" and text.endswith("s") and len(text) > 3:
+        variants.append(text[:-1])
+    return variants
+
+
+class _Resolver:
+    def __init__(self, mentions: list[Mention], language: str) -> None:
+        self.language = language
+        self.mentions = mentions
+        self.groups: dict[tuple[str, str], _Group] = {}
+        self.surnames: dict[str, tuple[str, str]] = {}
+        self.given: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self.types: dict[str, str] = {}
+        self.short_orgs: dict[str, tuple[str, str]] = {}
+
+    def _key(self, kind: str, name: str) -> tuple[str, str]:
+        key = name.lower()
+        if kind == "ORG":
+            words = name.split()
+            while len(words) > 1 and words[-1] in gazetteer().org_suffixes:
+                words.pop()
+            key = " ".join(words).lower()
+        return (kind, key)
+
+    def _add(self, key: tuple[str, str], mention: Mention, canonical: str | None) -> None:
+        group = self.groups.setdefault(key, _Group(key[0]))
+        group.mentions.append(mention)
+        group.names[mention.text] += 1
+        if canonical:
+            group.canonical = canonical
+        mention.type = key[0]
+
+    def resolve(self) -> None:
+        singles: list[Mention] = []
+        for mention in self.mentions:
+            if mention.canonical:
+                self._add(
+                    self._key(mention.type or "MISC", mention.canonical), mention, mention.canonical
+                )
+            elif mention.type == "PERSON" and " " in mention.text:
+                self._add_person(mention)
+            elif mention.type is not None and " " in mention.text:
+                self._add(self._key(mention.type, mention.text), mention, None)
+            else:
+                singles.append(mention)
+        self._index_people()
+        for mention in singles:
+            if mention.type is not None:
+                self.types.setdefault(mention.text.lower(), mention.type)
+        for mention in singles:
+            self._add_single(mention)
+
+    def _add_person(self, mention: Mention) -> None:
+        full = mention.text
+        for (kind, name), group in self.groups.items():
+            if kind == "PERSON" and name.endswith(" " + full.lower()):
+                self._add((kind, name), mention, group.canonical)
+                return
+        self._add(self._key("PERSON", full), mention, None)
+
+    def _index_people(self) -> None:
+        for key, group in self.groups.items():
+            for name in group.names:
+                words = name.split()
+                if len(words) < 2:
+                    continue
+                if key[0] == "PERSON":
+                    self.surnames.setdefault(words[-1], key)
+                    self.given[words[0]].add(key)
+                elif key[0] == "ORG" and group.canonical is None:
+                    self.short_orgs.setdefault(_distinctive(words), key)
+
+    def _add_single(self, mention: Mention) -> None:
+        for variant in _variants(mention.text, self.language):
+            key = self.surnames.get(variant)
+            if key is None and len(self.given.get(variant, ())) == 1:
+                key = next(iter(self.given[variant]))
+            if key is None and mention.type in (None, "ORG"):
+                key = self.short_orgs.get(variant)
+            if key is not None:
+                self._add(key, mention, None)
+                return
+            known = gazetteer().surnames.get(variant)
+            if known is not None and mention.type in (None, "PERSON"):
+                self._add(self._key("PERSON", known.canonical), mention, known.canonical)
+                return
+        kind = mention.type or self.types.get(mention.text.lower())
+        if kind is None and mention.text in gazetteer().first_names:
+            return
+        if kind is None:
+            if self.language == "de":
+                return
+            kind = "ORG" if zipf(mention.text, self.language) < RARE_WORD else "MISC"
+        self._add(self._key(kind, mention.text), mention, None)
+
+    def groups_in_order(self) -> list[_Group]:
+        return list(self.groups.values())
+
+
+def _canonical(group: _Group) -> str:
+    """The fullest name used; a known place keeps the article's spelling ("Deutschland")."""
+    if group.canonical and group.type != "LOC":
+        return group.canonical
+    return max(group.names, key=lambda n: (len(n.split()), group.names[n], len(n), n))
+
+
+def _weight(mention: Mention, title_sentences: int, lead_sentence: int) -> float:
+    if mention.sentence < title_sentences:
+        return TITLE_WEIGHT
+    return LEAD_WEIGHT if mention.sentence <= lead_sentence else BODY_WEIGHT
+
+
+def analyze_entities(
+    sentences: list[Sentence], language: str, title_sentences: int = 1
+) -> EntityAnalysis:
+    """Entities (ranked by salience) and resolved mentions of segmented text."""
+    found = MentionFinder(sentences, language, title_sentences).find()
+    resolver = _Resolver(found, language)
+    resolver.resolve()
+    lead = title_sentences
+    scored: list[tuple[float, Entity]] = []
+    kept: list[Mention] = []
+    for group in resolver.groups_in_order():
+        name = _canonical(group)
+        weight = sum(_weight(m, title_sentences, lead) for m in group.mentions)
+        names = set(group.names)
+        if group.canonical:
+            names.add(group.canonical)
+        aliases = tuple(sorted(n for n in names if n != name))
+        earliest = min(group.mentions, key=lambda m: (m.sentence, m.first))
+        first = sentences[earliest.sentence].offset(earliest.first)
+        for mention in group.mentions:
+            mention.canonical = name
+        kept.extend(group.mentions)
+        scored.append((weight, Entity(name, group.type, aliases, len(group.mentions), first)))
+    top = max((w for w, _ in scored), default=1.0) or 1.0
+    entities = [
+        Entity(e.name, e.type, e.aliases, e.mentions, e.first_position, round(w / top, 4))
+        for w, e in scored
+    ]
     entities.sort(key=lambda e: (-e.salience, e.first_position, e.name))
-    return tuple(entities)
+    kept.sort(key=lambda m: (m.sentence, m.first))
+    return EntityAnalysis(tuple(entities), tuple(kept))
+
+
+def document_text(title: str, body: str) -> str:
+    """The text entities are found in; ``first_position`` is an offset into it."""
+    return f"{title}\n{body}" if body else title
+
+
+def extract_entities(title: str, body: str, language: str = "en") -> tuple[Entity, ...]:
+    """Entities of an article (title and body), ranked by salience."""
+    sentences = segment(document_text(title, body))
+    title_sentences = sum(1 for s in sentences if s.start < len(title))
+    return analyze_entities(sentences, language, max(title_sentences, 1)).entities

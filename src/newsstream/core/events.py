@@ -1,37 +1,175 @@
-"""Events (first version: trigger words per type, to be deepened)."""
+"""Typed events of one article: triggers (``triggers``) filled with people, organisation,
+role and date from the article's resolved mentions.
+
+For each trigger of a sentence (longest first; noun triggers before verbs, so that
+"Nach Altmans Entlassung haben Forscher OpenAI verlassen" does not give Altman's name to
+the researchers):
+
+1. constraints of the pattern (``@person``, ``@org``, ``@role``, ``@misc``, ``@orgnext``);
+2. is it asserted? (``event_scope``: negation, hedges, modal verbs);
+3. who? (``event_actors``) and which organisation? (``event_organisations``); a buyer or
+   investor may be a person ("Elon Musk bought the social network");
+4. role: the role word nearest the trigger, preferring "as / als / zum X", canonical and
+   with "interim" when the sentence says so; date: the explicit date nearest the trigger
+   (``dates``), else ``published_at``; confidence from how much was found directly.
+
+Reports of one event merge (``event_merge``); events below ``MIN_CONFIDENCE`` are dropped.
+"""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
+from newsstream.core.dates import as_datetime, find_dates
+from newsstream.core.event_actors import find_actors, person_agent
+from newsstream.core.event_context import EventContext, SentenceView
+from newsstream.core.event_merge import Draft, merge
+from newsstream.core.event_organisations import PERSON_TYPES, find_organization
+from newsstream.core.event_scope import assertion_penalty
 from newsstream.core.extracted import Entity, Event
+from newsstream.core.mentions import Mention
+from newsstream.core.sentences import Sentence
+from newsstream.core.triggers import Hit, find_triggers
 
-_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "dismissal": ("fired", "ousted", "dismissed", "entlassen", "gefeuert", "verdrängte"),
-    "resignation": ("resigned", "quit", "steps down", "stepped down", "zurückgetreten"),
-    "appointment": ("appointed", "named", "ernannt"),
-    "hiring": ("hires", "hired", "joins", "tritt", "beitreten", "eingestellt"),
-    "return": ("returns", "returned", "zurückkehren", "kehrt"),
-    "investment": ("invested", "invests", "investiert"),
-    "acquisition": ("acquired", "acquires", "übernimmt", "kauft"),
-}
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+INTERIM_MARKERS = frozenset(
+    """interim acting kommissarisch interimistisch vorläufig vorläufige vorläufigen
+    vorübergehend übergangsweise vorerst""".split()
+)
+INTERIM_ROLES = frozenset({"CEO", "chairman", "head coach", "CFO", "CTO", "managing director"})
+ROLE_MARKERS = frozenset({"as", "als", "zum", "zur", "to"})
+MIN_CONFIDENCE = 0.3
+BASE_CONFIDENCE = 0.75
 
 
-def extract_events(
-    title: str, body: str, entities: tuple[Entity, ...], published_at: datetime
+def _org_nearby(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
+    lo, hi = hit.first - 3, hit.last + 4
+    if any(lo <= m.first < hi for m in view.orgs):
+        return True
+    return any(ctx.g.is_descriptor(t) for t in view.s.lower[max(lo, 0) : hi])
+
+
+def _constraints_ok(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
+    for constraint in hit.trigger.constraints:
+        if constraint == "person" and not (view.persons or ctx.pronouns.intersection(view.s.lower)):
+            return False
+        if constraint == "org" and not view.orgs:
+            return False
+        if constraint == "misc" and not view.misc:
+            return False
+        if constraint == "role" and not ctx.roles(view):
+            return False
+        if constraint == "orgnext" and not _org_nearby(ctx, view, hit):
+            return False
+    return True
+
+
+def _role(ctx: EventContext, view: SentenceView, hit: Hit) -> str | None:
+    roles = ctx.roles(view)
+    if not roles:
+        return None
+    lower = view.s.lower
+
+    def distance(item: tuple[int, str]) -> float:
+        at = item[0]
+        far = (at - hit.last) if at > hit.last else 1.5 * (hit.first - at)
+        return far / 2 if at > 0 and lower[at - 1] in ROLE_MARKERS else far
+
+    _, role = min(roles, key=distance)
+    interim = INTERIM_MARKERS.intersection(lower) or "interim basis" in view.s.text
+    if interim and not role.startswith(("interim", "co-")) and role in INTERIM_ROLES:
+        role = f"interim {role}"
+    return role
+
+
+def _date(ctx: EventContext, view: SentenceView, hit: Hit) -> tuple[datetime, bool]:
+    offset = view.s.offset(hit.first) - view.s.start
+    if view.dates is None:
+        view.dates = find_dates(view.s.text, ctx.language, ctx.published_at)
+    if not view.dates:
+        return ctx.published_at, False
+    closest = min(view.dates, key=lambda d: abs(d.offset - offset))
+    return as_datetime(closest.value, ctx.published_at), True
+
+
+def _draft(ctx: EventContext, view: SentenceView, hit: Hit, bound: set[int]) -> Draft | None:
+    if not _constraints_ok(ctx, view, hit):
+        return None
+    penalty = assertion_penalty(ctx, view, hit)
+    if penalty is None:
+        return None
+    kind = hit.trigger.type
+    actors: list[str] = []
+    via_pronoun = False
+    if kind in PERSON_TYPES or kind == "legal":
+        actors, via_pronoun = find_actors(ctx, view, hit, bound)
+        if not actors and kind in PERSON_TYPES and not ctx.roles(view):
+            return None
+    organization, fallback = find_organization(ctx, view, hit, actors)
+    if kind in ("acquisition", "investment"):
+        agent = person_agent(view, hit)
+        if agent is not None:
+            actors, organization, fallback = [agent.canonical or agent.text], None, False
+    if organization is None and not actors:
+        return None
+    when, explicit = _date(ctx, view, hit)
+    confidence = BASE_CONFIDENCE - (0.1 if hit.nominal else 0.0) - penalty
+    confidence += 0.1 if organization and not fallback else -0.15 if fallback else 0.0
+    confidence -= 0.1 if via_pronoun else 0.0
+    confidence += 0.05 if explicit else 0.0
+    return Draft(
+        kind,
+        actors,
+        organization,
+        fallback,
+        _role(ctx, view, hit),
+        when,
+        explicit,
+        round(min(0.95, max(0.05, confidence)), 2),
+        view.s.text,
+        view.s.index,
+    )
+
+
+def _drafts(ctx: EventContext) -> list[Draft]:
+    drafts: list[Draft] = []
+    for view in ctx.views:
+        if not (view.persons or view.orgs or ctx.pronouns.intersection(view.s.lower)):
+            continue
+        hits = find_triggers(view.s, ctx.language)
+        bound: set[int] = set()
+        used: set[int] = set()
+        for hit in sorted(hits, key=lambda h: (not h.nominal, h.first, -len(h.words))):
+            if hit.first in used:
+                continue
+            draft = _draft(ctx, view, hit, bound)
+            if draft is not None:
+                used.update(range(hit.first, hit.last + 1))
+                drafts.append(draft)
+    return drafts
+
+
+def analyze_events(
+    sentences: list[Sentence],
+    mentions: tuple[Mention, ...],
+    entities: tuple[Entity, ...],
+    language: str,
+    published_at: datetime,
+    title_sentences: int = 1,
 ) -> tuple[Event, ...]:
-    people = [e.name for e in entities if e.type == "PERSON"]
-    orgs = [e.name for e in entities if e.type == "ORG"]
-    events: list[Event] = []
-    for sentence in _SENTENCE.split(f"{title}. {body}"):
-        lowered = sentence.lower()
-        for kind, triggers in _TRIGGERS.items():
-            if any(re.search(rf"\b{re.escape(t)}\b", lowered) for t in triggers):
-                actors = tuple(p for p in people if p.split()[-1] in sentence)[:2]
-                org = next((o for o in orgs if o in sentence), None)
-                if actors:
-                    events.append(Event(kind, actors, org, None, published_at, 0.4, sentence))
-    unique = {(e.type, e.actors, e.organization): e for e in reversed(events)}
-    return tuple(unique[k] for k in sorted(unique, key=lambda k: (k[0], k[1], k[2] or "")))
+    """Events of segmented text whose mentions are resolved (see ``entities``)."""
+    ctx = EventContext(sentences, mentions, entities, language, published_at, title_sentences)
+    events = [
+        Event(
+            type=draft.type,
+            actors=tuple(draft.actors),
+            organization=draft.organization,
+            role=draft.role,
+            occurred_at=draft.occurred_at,
+            confidence=draft.confidence,
+            sentence=draft.sentence,
+        )
+        for draft in merge(_drafts(ctx))
+        if draft.confidence >= MIN_CONFIDENCE
+    ]
+    events.sort(key=lambda e: (e.occurred_at or published_at, -e.confidence, e.type))
+    return tuple(events)

@@ -1,0 +1,187 @@
+"""Who an event is about: the PERSON actors of a trigger.
+
+* Object triggers ("fired", "entlassen", "hires") take the person after an active verb
+  and before a passive or clause-final one ("Altman was ousted", "nachdem der Vorstand
+  Altman entlassen hatte", "Der Vorstand verdrängte Altman"); the "by" agent of a passive
+  is not the actor. Subject triggers ("resigned", "tritt ... bei") look before, then after.
+* In a relative clause (", who was ousted", ", die OpenAI verlassen haben") the actor is
+  the word before the comma, or nobody.
+* An unnamed role right next to an object trigger ("seinen Trainer freigestellt") means
+  the event is about that role, not a farther name.
+* Noun triggers need their person right next to them ("Altmans Entlassung").
+* Coordinated names join ("Altman und Brockman"); a pronoun resolves to the nearest
+  earlier person of its sentence, or to the first person of the previous sentence when
+  the sentence opens with a pronoun or names nobody before it.
+"""
+
+from __future__ import annotations
+
+from newsstream.core.event_context import EventContext, SentenceView, clause, nearest
+from newsstream.core.mentions import Mention
+from newsstream.core.triggers import CLAUSE_END, Hit
+
+CONJUNCTIONS = frozenset({",", "and", "und", "sowie", "&"})
+AUX_DE = frozenset(
+    "hat hatte hatten haben habe sei ist war waren wurde wurden worden werden wird würde".split()
+)
+AGENT_MARKERS = frozenset({"by", "von", "vom", "durch"})
+ROLE_DETERMINERS = frozenset(
+    """its his her their the a an seinen seine sein ihren ihre ihr den die der einen eine
+    ein dessen deren""".split()
+)
+RELATIVES = frozenset({"who", "which", "der", "die", "das", "welche", "welcher"})
+NEAR = 3
+OBJECT_WINDOW = 10
+BEFORE_WINDOW = 30
+PERSON_AGENT_WINDOW = 6
+
+
+def _order(ctx: EventContext, view: SentenceView, hit: Hit) -> tuple[str, ...]:
+    if hit.trigger.actor_side == "subject":
+        return ("before", "after")
+    lower = view.s.lower
+    if ctx.language == "de":
+        following = lower[hit.last + 1] if hit.last + 1 < len(lower) else "."
+        final = following in CLAUSE_END or following in AUX_DE
+        return ("before", "after") if final else ("after", "before")
+    if ctx.passive_before(view, hit):
+        return ("before",)
+    if view.s.index < ctx.title_sentences:
+        return ("after", "before")
+    return ("after",)
+
+
+def _coordinated(view: SentenceView, chosen: Mention) -> list[Mention]:
+    lower = view.s.lower
+    group = [chosen]
+    ordered = sorted(view.persons, key=lambda m: m.first)
+    index = ordered.index(chosen)
+    for step in (-1, 1):
+        j = index
+        while 0 <= j + step < len(ordered):
+            a, b = (ordered[j + step], ordered[j]) if step < 0 else (ordered[j], ordered[j + step])
+            between = lower[a.last : b.first]
+            if not between or not all(t in CONJUNCTIONS for t in between):
+                break
+            j += step
+            group.append(ordered[j])
+    return sorted(group, key=lambda m: m.first)
+
+
+def _unnamed_role_between(ctx: EventContext, view: SentenceView, hit: Hit, person: Mention) -> bool:
+    if hit.trigger.actor_side != "object":
+        return False
+    lower = view.s.lower
+    before = person.last <= hit.first
+    for at, _ in ctx.roles(view):
+        close = hit.first - 3 <= at < hit.first if before else hit.last < at <= hit.last + 3
+        between = person.last <= at if before else at < person.first
+        if not (close and between) or any(m.first == at + 1 for m in view.persons):
+            continue
+        if at > 0 and lower[at - 1] in ROLE_DETERMINERS:
+            return True
+    return False
+
+
+def _pronoun_spot(
+    ctx: EventContext, view: SentenceView, hit: Hit, directions: tuple[str, ...]
+) -> int | None:
+    lower = view.s.lower
+    start, end = clause(lower, hit.first, hit.last)
+    spots: list[int] = []
+    if "before" in directions or hit.nominal:
+        spots += list(range(hit.first - 1, max(start, hit.first - 9) - 1, -1))
+    if "after" in directions:
+        spots += list(range(hit.first + 1, min(end, hit.first + 5)))
+    return next((p for p in spots if lower[p] in ctx.pronouns), None)
+
+
+def _pronoun_referent(ctx: EventContext, view: SentenceView, spot: int) -> str | None:
+    opening = view.s.lower[0] in ctx.pronouns
+    before = [m for m in view.persons if m.last <= spot]
+    if before and not opening:
+        return before[-1].canonical
+    for previous in range(view.s.index - 1, -1, -1):
+        persons = ctx.views[previous].persons
+        if persons:
+            return persons[0].canonical
+    return None
+
+
+def _relative_antecedent(view: SentenceView, hit: Hit) -> int | None:
+    lower = view.s.lower
+    start, _ = clause(lower, hit.first, hit.last)
+    if start >= 2 and lower[start] in RELATIVES and lower[start - 1] == ",":
+        return start - 1
+    return None
+
+
+def _near(candidates: list[Mention], hit: Hit) -> Mention | None:
+    close = [
+        m
+        for m in candidates
+        if hit.first - NEAR <= m.last <= hit.first or hit.last < m.first <= hit.last + NEAR + 1
+    ]
+    return min(close, key=lambda m: abs(m.first - hit.first), default=None)
+
+
+def _verbal(
+    ctx: EventContext, view: SentenceView, hit: Hit, candidates: list[Mention]
+) -> tuple[Mention | None, bool]:
+    """(chosen person, blocked by an unnamed role) for a verb trigger."""
+    lower = view.s.lower
+    directions = _order(ctx, view, hit)
+    if ctx.passive_before(view, hit) and hit.trigger.actor_side == "object":
+        candidates = [
+            m
+            for m in candidates
+            if not (m.first > hit.last and lower[m.first - 1] in AGENT_MARKERS)
+        ]
+    close = _pronoun_spot(ctx, view, hit, ("before",)) if directions[0] == "before" else None
+    chosen = None
+    for direction in directions:
+        limit = OBJECT_WINDOW if direction == "after" else BEFORE_WINDOW
+        chosen = nearest(view, hit, candidates, direction, limit)
+        if chosen is not None and _unnamed_role_between(ctx, view, hit, chosen):
+            return None, True
+        if chosen is not None:
+            break
+    if chosen is not None and close is not None and chosen.last <= close < hit.first:
+        chosen = None
+    return chosen, False
+
+
+def find_actors(
+    ctx: EventContext, view: SentenceView, hit: Hit, bound: set[int]
+) -> tuple[list[str], bool]:
+    """(actor canonical names, found through a pronoun). ``bound`` holds persons already
+    taken by noun triggers of the sentence."""
+    candidates = [m for m in view.persons if id(m) not in bound]
+    directions = _order(ctx, view, hit)
+    antecedent = _relative_antecedent(view, hit)
+    if antecedent is not None and directions[0] == "before":
+        candidates = [m for m in candidates if m.last == antecedent]
+        if not candidates:
+            return [], False
+    if hit.nominal:
+        chosen = _near(candidates, hit)
+    else:
+        chosen, blocked = _verbal(ctx, view, hit, candidates)
+        if blocked:
+            return [], False
+    if chosen is not None:
+        if hit.nominal:
+            bound.add(id(chosen))
+        return [m.canonical or m.text for m in _coordinated(view, chosen)], False
+    spot = _pronoun_spot(ctx, view, hit, directions)
+    referent = _pronoun_referent(ctx, view, spot) if spot is not None else None
+    return ([referent], True) if referent else ([], False)
+
+
+def person_agent(view: SentenceView, hit: Hit) -> Mention | None:
+    """A person who buys or invests ("Elon Musk bought the social network")."""
+    person = nearest(view, hit, view.persons, "before", PERSON_AGENT_WINDOW)
+    if person is None:
+        return None
+    org = nearest(view, hit, view.orgs, "before", PERSON_AGENT_WINDOW)
+    return person if org is None or org.first < person.first else None

@@ -1,0 +1,144 @@
+"""What event finding knows about one article: its sentences with their resolved mentions
+split by type, the language's cue words, and positional helpers shared by the actor and
+organisation pickers (clause bounds, nearest mention in a direction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsstream.core.common_words import word_set
+from newsstream.core.dates import DateMention
+from newsstream.core.extracted import Entity
+from newsstream.core.gazetteer import gazetteer
+from newsstream.core.mentions import Mention
+from newsstream.core.sentences import Sentence
+from newsstream.core.triggers import Hit
+
+PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—", '"', "„", "“", "”", "»", "«"})
+HARD_BREAKS = frozenset({";", ":", "–", "—", "(", ")"})
+SUBORDINATORS = frozenset(
+    """who which whom whose while whereas although because if unless whether that
+    dass weil obwohl nachdem während bevor falls ob wonach sodass damit""".split()
+)
+COMMA_COST = 4
+
+
+@dataclass(slots=True)
+class SentenceView:
+    """One sentence with its mentions split by type (roles and dates computed once)."""
+
+    s: Sentence
+    persons: list[Mention] = field(default_factory=list)
+    orgs: list[Mention] = field(default_factory=list)
+    misc: list[Mention] = field(default_factory=list)
+    roles: list[tuple[int, str]] | None = None
+    dates: list[DateMention] | None = None
+
+
+def clause(lower: list[str], first: int, last: int) -> tuple[int, int]:
+    """Token span of the clause around ``first..last`` (punctuation and subordinators end
+    it; a subordinator belongs to the clause it opens)."""
+    start = first
+    while start > 0 and lower[start - 1] not in PUNCT_BREAKS:
+        start -= 1
+        if lower[start] in SUBORDINATORS:
+            break
+    end = last + 1
+    while end < len(lower) and lower[end] not in PUNCT_BREAKS and lower[end] not in SUBORDINATORS:
+        end += 1
+    return start, end
+
+
+def _commas(lower: list[str], a: int, b: int) -> tuple[int, bool]:
+    """Commas between positions ``a`` and ``b`` and whether a hard break lies there."""
+    lo, hi = min(a, b), max(a, b)
+    segment = lower[lo:hi]
+    return segment.count(","), any(t in HARD_BREAKS for t in segment)
+
+
+def nearest(
+    view: SentenceView,
+    hit: Hit,
+    candidates: list[Mention],
+    direction: str,
+    limit: int,
+    cross_commas: bool = True,
+) -> Mention | None:
+    """The candidate closest to the trigger on one side (commas cost, hard breaks stop)."""
+    lower = view.s.lower
+    best: tuple[int, Mention] | None = None
+    for m in candidates:
+        if any(m.first <= p < m.last for p in hit.positions):
+            continue
+        if direction == "after" and m.first > hit.first:
+            distance = m.first - hit.first
+        elif direction == "before" and m.last <= hit.first:
+            distance = hit.first - m.last + 1
+        else:
+            continue
+        commas, hard = _commas(lower, m.first, hit.first)
+        if hard or distance > limit or (commas and not cross_commas):
+            continue
+        score = distance + COMMA_COST * commas
+        if best is None or score < best[0]:
+            best = (score, m)
+    return best[1] if best else None
+
+
+class EventContext:
+    """Article-level state for event finding."""
+
+    def __init__(
+        self,
+        sentences: list[Sentence],
+        mentions: tuple[Mention, ...],
+        entities: tuple[Entity, ...],
+        language: str,
+        published_at: datetime,
+        title_sentences: int,
+    ) -> None:
+        self.language = language
+        self.published_at = published_at
+        self.title_sentences = title_sentences
+        self.g = gazetteer()
+        lang = language if language in ("en", "de") else "en"
+        self.negation = word_set(lang, "negation")
+        self.hedge = word_set(lang, "hedge")
+        self.modal = word_set(lang, "modal")
+        self.announce = word_set(lang, "announce") | word_set(lang, "reporting")
+        self.passive = word_set(lang, "passive")
+        self.pronouns = word_set(lang, "pronouns")
+        self.org_names = [e.name for e in entities if e.type == "ORG"]
+        self.main_org = self.org_names[0] if self.org_names else None
+        self.views = [SentenceView(s) for s in sentences]
+        for mention in mentions:
+            view = self.views[mention.sentence]
+            if mention.type == "PERSON":
+                view.persons.append(mention)
+            elif mention.type == "ORG":
+                view.orgs.append(mention)
+            elif mention.type == "MISC":
+                view.misc.append(mention)
+
+    def passive_before(self, view: SentenceView, hit: Hit, window: int = 3) -> bool:
+        return any(w in self.passive for w in view.s.lower[max(0, hit.first - window) : hit.first])
+
+    def roles(self, view: SentenceView) -> list[tuple[int, str]]:
+        """(position, canonical role) of the role words of a sentence."""
+        if view.roles is not None:
+            return view.roles
+        found = []
+        lower = view.s.lower
+        role_words = self.g.role_words
+        for i, word in enumerate(lower):
+            if word in role_words:
+                match = self.g.role_at(lower, i)
+                if match is not None:
+                    found.append((i, match[0]))
+            elif "-" in word:
+                role = self.g.role_of_word(word) or self.g.role_of_word(word.rsplit("-", 1)[1])
+                if role:
+                    found.append((i, role))
+        view.roles = found
+        return found

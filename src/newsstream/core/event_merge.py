@@ -1,0 +1,82 @@
+"""One event per occurrence: reports of the same event within an article merge.
+
+Two drafts merge when their types are equal, their organisations are compatible (equal,
+one missing, or one only inferred from the article) and they share a person (or one
+names nobody). All hires by one organisation in an article are one event ("Microsoft
+hires Altman and Brockman"); a hire whose organisation is unknown joins the article's
+only hiring organisation. A person event left without any person is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from newsstream.core.event_organisations import PERSON_TYPES
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event found in one sentence, before merging."""
+
+    type: str
+    actors: list[str]
+    organization: str | None
+    org_fallback: bool
+    role: str | None
+    occurred_at: datetime
+    explicit_date: bool
+    confidence: float
+    sentence: str
+    index: int
+
+
+def _compatible(a: Draft, b: Draft) -> bool:
+    if a.type != b.type:
+        return False
+    orgs_ok = (
+        a.organization is None
+        or b.organization is None
+        or a.organization == b.organization
+        or a.org_fallback
+        or b.org_fallback
+    )
+    if not orgs_ok:
+        return False
+    if not a.actors or not b.actors or set(a.actors) & set(b.actors):
+        return True
+    return a.type == "hiring" and a.organization is not None and a.organization == b.organization
+
+
+def _absorb(target: Draft, other: Draft) -> None:
+    target.actors.extend(a for a in other.actors if a not in target.actors)
+    if (
+        other.organization
+        and (target.organization is None or target.org_fallback)
+        and not (other.org_fallback and target.organization)
+    ):
+        target.organization, target.org_fallback = other.organization, other.org_fallback
+    target.role = target.role or other.role
+    if other.explicit_date and not target.explicit_date:
+        target.occurred_at, target.explicit_date = other.occurred_at, True
+    if other.confidence > target.confidence:
+        target.confidence, target.sentence = other.confidence, other.sentence
+
+
+def merge(drafts: list[Draft]) -> list[Draft]:
+    """Merged drafts, in order of first report."""
+    merged: list[Draft] = []
+    for draft in drafts:
+        target = next((m for m in merged if _compatible(m, draft)), None)
+        if target is None:
+            merged.append(replace(draft, actors=list(draft.actors)))
+        else:
+            _absorb(target, draft)
+    hires = {m.organization for m in merged if m.type == "hiring" and m.organization}
+    if len(hires) == 1:
+        (org,) = hires
+        keeper = next(m for m in merged if m.type == "hiring" and m.organization == org)
+        for m in [m for m in merged if m.type == "hiring" and m.organization is None]:
+            _absorb(keeper, m)
+            merged.remove(m)
+    return [m for m in merged if m.actors or m.type not in PERSON_TYPES]

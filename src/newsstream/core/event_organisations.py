@@ -1,0 +1,205 @@
+"""Which organisation an event belongs to.
+
+* Hiring, investment, acquisition, launch and legal events take their **agent**: the
+  organisation that hires, invests, buys, launches or sues — the subject before the verb,
+  the "by" / "von" phrase of a passive, "led by X" for funding rounds; never the
+  recipient after "in" / "into" / "gegen". "The company also hired ..." stands for the
+  article's main organisation. Authorities (regulators, courts) do not buy or invest.
+* "X joins Y" / "tritt Y bei" / "wechselt zu Y": the organisation after the verb.
+* Other events take the nearest organisation that is not someone else's affiliation
+  ("Quora chief executive Adam D'Angelo", "Microsoft-Chef Nadella"), not a former
+  employer of a new post ("former chief executive of Twitch"), and not inside an
+  apposition of another organisation ("Meridian, a supplier to Nvidia, said ...").
+* When the sentence names none: a family firm named like the person, else the article's
+  most salient organisation (never for hiring or elections).
+"""
+
+from __future__ import annotations
+
+from newsstream.core.event_context import PUNCT_BREAKS, EventContext, SentenceView, clause, nearest
+from newsstream.core.mentions import Mention
+from newsstream.core.triggers import Hit
+
+PERSON_TYPES = frozenset(
+    {"dismissal", "resignation", "appointment", "hiring", "return", "death", "election"}
+)
+AGENT_TYPES = frozenset({"investment", "acquisition", "launch", "legal"})
+BUSINESS = frozenset({"acquisition", "investment", "launch"})
+NEW_POST = frozenset({"appointment", "hiring", "return", "election"})
+NO_FALLBACK = frozenset({"hiring", "election"})
+FORMER = frozenset(
+    """former ex früheren frühere früherer früheres ehemalige ehemaligen ehemaliger einstige
+    einstigen rival rivale rivalen konkurrent""".split()
+)
+RECIPIENT_MARKERS = frozenset({"in", "into", "an", "gegen", "against", "from", "aus"})
+AGENT_MARKERS = frozenset({"by", "von", "vom", "durch"})
+RECEIVER_MARKERS = AGENT_MARKERS | {"to", "an", "from"}
+APPOSITION_OPENERS = frozenset({"a", "an", "the", "ein", "eine", "einer"})
+IMPLICIT_SUBJECTS = frozenset(
+    {"it", "es", "sie", "er", "company", "unternehmen", "firm", "firma", "konzern", "group"}
+)
+NEAR = 3
+FORMER_WINDOW = 8
+MARKER_WINDOW = 7
+ORG_WINDOW = 25
+
+
+def _affiliated(ctx: EventContext, view: SentenceView, org: Mention, actors: list[str]) -> bool:
+    """``org`` introduces someone else ("Quora chief executive Adam D'Angelo")."""
+    lower = view.s.lower
+    for person in view.persons:
+        if person.canonical in actors or person.first < org.last - 1:
+            continue
+        gap = person.first - org.last
+        if gap < 0 or gap > 4:
+            continue
+        if org.last - 1 == org.first and "-" in view.s.tokens[org.first] and gap == 0:
+            return True
+        if gap > 0 and ctx.g.role_at(lower, org.last) is not None:
+            return True
+    return False
+
+
+def _former(lower: list[str], org: Mention) -> bool:
+    for p in range(org.first - 1, max(-1, org.first - FORMER_WINDOW), -1):
+        if lower[p] in PUNCT_BREAKS:
+            return False
+        if lower[p] in FORMER:
+            return True
+    return False
+
+
+def _aside(view: SentenceView, org: Mention, hit: Hit) -> bool:
+    """ "Meridian Chips, a supplier to Nvidia, said ...": Nvidia describes Meridian."""
+    lower = view.s.lower
+    left = org.first - 1
+    while left >= 0 and lower[left] != ",":
+        left -= 1
+    right = org.last
+    while right < len(lower) and lower[right] != ",":
+        right += 1
+    if left <= 0 or right >= len(lower) or left < hit.first < right:
+        return False
+    if lower[left + 1] not in APPOSITION_OPENERS:
+        return False
+    return any(m.last == left for m in view.orgs)
+
+
+def _after_marker(lower: list[str], org: Mention, markers: frozenset[str]) -> bool:
+    for p in range(org.first - 1, max(-1, org.first - MARKER_WINDOW), -1):
+        if lower[p] in markers:
+            return True
+        if lower[p] in PUNCT_BREAKS:
+            return False
+    return False
+
+
+def _candidates(
+    ctx: EventContext, view: SentenceView, hit: Hit, actors: list[str]
+) -> list[Mention]:
+    lower = view.s.lower
+    kind = hit.trigger.type
+    result = []
+    for org in view.orgs:
+        if kind in BUSINESS and ctx.g.is_authority(org.canonical or org.text):
+            continue
+        if any(org.first <= p < org.last for p in hit.positions):
+            continue
+        if kind in NEW_POST and _former(lower, org):
+            continue
+        if _affiliated(ctx, view, org, actors) or _aside(view, org, hit):
+            continue
+        result.append(org)
+    return result
+
+
+def _nominal_agent(view: SentenceView, hit: Hit, orgs: list[Mention]) -> Mention | None:
+    lower = view.s.lower
+    close = [
+        m
+        for m in orgs
+        if (hit.first - NEAR <= m.last <= hit.first or hit.last < m.first <= hit.last + NEAR)
+        and not _after_marker(lower, m, RECIPIENT_MARKERS)
+    ]
+    if close:
+        return min(close, key=lambda m: abs(m.first - hit.first))
+    by = [
+        m
+        for m in orgs
+        if hit.last < m.first <= hit.last + MARKER_WINDOW and _after_marker(lower, m, AGENT_MARKERS)
+    ]
+    if by:
+        return by[0]
+    start, _ = clause(lower, hit.first, hit.last)
+    subjects = [m for m in orgs if start <= m.first and m.last <= hit.first]
+    return subjects[-1] if subjects else None
+
+
+def _agent(ctx: EventContext, view: SentenceView, hit: Hit, orgs: list[Mention]) -> Mention | None:
+    if hit.nominal:
+        return _nominal_agent(view, hit, orgs)
+    lower = view.s.lower
+    agents = [m for m in orgs if _after_marker(lower, m, AGENT_MARKERS)]
+    passive_agents = [m for m in agents if m.first > hit.last]
+    if passive_agents and (ctx.passive_before(view, hit, 4) or ctx.language == "de"):
+        return passive_agents[0]
+    if hit.trigger.org_after:
+        introduced = [m for m in orgs if _after_marker(lower, m, RECEIVER_MARKERS)]
+        return nearest(view, hit, introduced, "after", ORG_WINDOW)
+    subjects = [m for m in orgs if not _after_marker(lower, m, RECIPIENT_MARKERS)]
+    before = nearest(view, hit, subjects, "before", ORG_WINDOW)
+    if before is not None or hit.trigger.type == "legal":
+        return before or nearest(view, hit, subjects, "after", ORG_WINDOW)
+    return None
+
+
+def _implicit_subject(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
+    """ "the company said it had acquired ...": the subject is the article's company."""
+    window = view.s.lower[max(0, hit.first - 4) : hit.first]
+    return any(w in IMPLICIT_SUBJECTS or ctx.g.is_descriptor(w) for w in window)
+
+
+def _fallback(ctx: EventContext, actors: list[str]) -> str | None:
+    """The article's organisation: a family firm named like the person, else the main one."""
+    surnames = {a.split()[-1] for a in actors if " " in a}
+    for name in ctx.org_names:
+        if surnames.intersection(name.split()):
+            return name
+    return ctx.main_org
+
+
+def _pick(view: SentenceView, hit: Hit, orgs: list[Mention]) -> Mention | None:
+    kind = hit.trigger.type
+    if kind == "hiring" and hit.trigger.actor_side == "subject":
+        return nearest(view, hit, orgs, "after", ORG_WINDOW, False) or nearest(
+            view, hit, orgs, "before", ORG_WINDOW
+        )
+    after = nearest(view, hit, orgs, "after", ORG_WINDOW, False)
+    before = nearest(view, hit, orgs, "before", ORG_WINDOW)
+    if after is None or before is None:
+        return after or before
+    return min((after, before), key=lambda m: abs(m.first - hit.first))
+
+
+def find_organization(
+    ctx: EventContext, view: SentenceView, hit: Hit, actors: list[str]
+) -> tuple[str | None, bool]:
+    """(organisation canonical name, came from the article rather than the sentence)."""
+    kind = hit.trigger.type
+    orgs = _candidates(ctx, view, hit, actors)
+    if kind in AGENT_TYPES or (kind == "hiring" and hit.trigger.actor_side == "object"):
+        chosen = _agent(ctx, view, hit, orgs)
+        implicit = kind in BUSINESS or kind == "hiring"
+        if chosen is None and implicit and not hit.nominal and _implicit_subject(ctx, view, hit):
+            return ctx.main_org, True
+        if chosen is None and kind == "legal" and actors:
+            chosen = nearest(view, hit, orgs, "before", ORG_WINDOW) or nearest(
+                view, hit, orgs, "after", ORG_WINDOW
+            )
+    else:
+        chosen = _pick(view, hit, orgs)
+    if chosen is not None:
+        return chosen.canonical or chosen.text, False
+    if kind in PERSON_TYPES and kind not in NO_FALLBACK and ctx.main_org:
+        return _fallback(ctx, actors), True
+    return None, False

@@ -1,0 +1,46 @@
+"""Is an event asserted? Negation, hedges and modal verbs within the trigger's clause.
+
+* A negation in the clause drops the event ("had not removed", "denied", "postponed");
+  "not only" / "nicht nur" do not negate. For a noun trigger only a negation right before
+  it counts ("keine Entlassung").
+* A hedge drops it ("might leave", "Gerüchte, wonach ...", "if", a question).
+* A modal of reported speech ("would join", "soll leiten") lowers the confidence when an
+  announcement verb precedes it in the sentence ("said that ... would join"), and drops
+  the event otherwise.
+* A noun trigger with a possessive or definite article names a fact ("Altmans
+  Entlassung") and ignores hedges; with an indefinite article it is hypothetical ("über
+  eine Rückkehr verhandeln") and hedges apply.
+"""
+
+from __future__ import annotations
+
+from newsstream.core.event_context import EventContext, SentenceView, clause
+from newsstream.core.triggers import Hit
+
+INDEFINITE = frozenset({"a", "an", "eine", "einer", "einen", "einem", "eines"})
+NOT_A_NEGATION_BEFORE = frozenset({"nur", "only", "just", "länger"})
+MODAL_PENALTY = 0.15
+
+
+def assertion_penalty(ctx: EventContext, view: SentenceView, hit: Hit) -> float | None:
+    """Confidence penalty of the clause around ``hit``; None when not asserted."""
+    lower = view.s.lower
+    start, end = clause(lower, hit.first, hit.last)
+    inside = set(range(hit.first, hit.last + 1))
+    words = [lower[p] for p in range(start, end) if p not in inside]
+    for p in range(start, end):
+        if p in inside or lower[p] not in ctx.negation:
+            continue
+        if p + 1 < len(lower) and lower[p + 1] in NOT_A_NEGATION_BEFORE:
+            continue
+        if not hit.nominal or hit.first - p <= 2:
+            return None
+    indefinite = hit.first > 0 and lower[hit.first - 1] in INDEFINITE
+    if hit.nominal and not indefinite:
+        return 0.0
+    if any(w in ctx.hedge for w in words) or lower[-1] == "?":
+        return None
+    if any(w in ctx.modal for w in words):
+        announced = any(w in ctx.announce for w in lower[: hit.first])
+        return MODAL_PENALTY if announced else None
+    return 0.0

@@ -1,0 +1,186 @@
+"""Known names and cue words: organisations, places, people, products, given names, roles.
+
+All lists are data files under ``newsstream/data/lexicons``. Matching works on tokens
+(the tokeniser of ``sentences``) and prefers the longest entry. Case rules: an entry
+matches its exact spelling; a differently cased token matches too ("openai") unless the
+entry is all capitals ("US" must not match "us"), marked ambiguous with ``~``, or the
+lower-cased token is an ordinary word of the language ("apple").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from newsstream.core.frequency import zipf
+from newsstream.core.lexicon import load_aliases, load_json, load_mapping, load_words
+from newsstream.core.sentences import TOKEN
+
+_TABLES = (
+    ("organizations.tsv", "ORG"),
+    ("places.tsv", "LOC"),
+    ("people.tsv", "PERSON"),
+    ("products.tsv", "MISC"),
+)
+COMMON_ZIPF = 3.0
+POSSESSIVE = ("'s", "’s", "'", "’")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One spelling of a known name."""
+
+    canonical: str
+    type: str
+    words: tuple[str, ...]
+    ambiguous: bool = False
+
+
+def strip_possessive(token: str) -> str:
+    """``Altman's`` -> ``Altman`` (English possessive)."""
+    if "'" not in token and "’" not in token:
+        return token
+    for ending in POSSESSIVE:
+        if token.endswith(ending) and len(token) > len(ending) + 1:
+            return token[: -len(ending)]
+    return token
+
+
+def _word_matches(token: str, word: str, ambiguous: bool, language: str) -> bool:
+    if token == word:
+        return True
+    if ambiguous or word.isupper() or token.lower() != word.lower():
+        return False
+    return token[:1].isupper() or zipf(token, language) < COMMON_ZIPF
+
+
+class Gazetteer:
+    """Longest-match lookup of known names plus the cue word lists."""
+
+    def __init__(self) -> None:
+        self.by_first: dict[str, list[Entry]] = {}
+        self.surnames: dict[str, Entry] = {}
+        for filename, kind in _TABLES:
+            for canonical, aliases in load_aliases(filename):
+                if "~" + canonical not in aliases:
+                    self._add(canonical, canonical, kind, ambiguous=False)
+                for alias in aliases:
+                    ambiguous = alias.startswith("~")
+                    self._add(alias.lstrip("~"), canonical, kind, ambiguous)
+        for entries in self.by_first.values():
+            entries.sort(key=lambda e: -len(e.words))
+        self.lower_keys = frozenset(
+            key
+            for key, entries in self.by_first.items()
+            if zipf(key, "en") < COMMON_ZIPF
+            and zipf(key, "de") < COMMON_ZIPF
+            and any(not e.ambiguous and not e.words[0].isupper() for e in entries)
+        )
+        self.first_names = load_words("first_names.txt")
+        self.roles = {tuple(k.split()): v for k, v in load_mapping("roles.tsv").items()}
+        self.role_words = frozenset(k[0] for k in self.roles)
+        markers = load_json("org_markers.json")
+        self.org_suffixes = frozenset(markers["suffixes"])
+        self.org_heads = frozenset(markers["heads"])
+        self.of_heads = frozenset(markers["of_heads"])
+        self.org_context = frozenset(markers["context"])
+        self.org_prefixes = frozenset(markers["prefixes"])
+        self.person_titles = frozenset(
+            t
+            for name in ("grammar_en.json", "grammar_de.json")
+            for t in load_json(name)["person_titles"]
+        )
+        self.prefix_endings = tuple(markers["prefix_endings"])
+        self.context_endings = tuple(markers["context_endings"])
+        self.authorities = frozenset(markers["authorities"])
+        self.authority_endings = tuple(markers["authority_endings"])
+
+    def _add(self, surface: str, canonical: str, kind: str, ambiguous: bool) -> None:
+        words = tuple(TOKEN.findall(surface))
+        if not words:
+            return
+        entry = Entry(canonical, kind, words, ambiguous)
+        self.by_first.setdefault(words[0].lower(), []).append(entry)
+        if kind == "PERSON" and len(words) > 1 and not ambiguous:
+            self.surnames.setdefault(words[-1], entry)
+
+    def lookup(self, tokens: list[str], i: int, language: str) -> Entry | None:
+        """The longest entry starting at ``tokens[i]`` (possessive endings ignored)."""
+        first = strip_possessive(tokens[i])
+        candidates = self.by_first.get(first.lower())
+        if candidates is None and language == "de" and first.endswith("s"):
+            candidates = self.by_first.get(first[:-1].lower())
+        if not candidates:
+            return None
+        for entry in candidates:
+            if self._matches(entry, tokens, i, language):
+                return entry
+        return None
+
+    def _matches(self, entry: Entry, tokens: list[str], i: int, language: str) -> bool:
+        size = len(entry.words)
+        if i + size > len(tokens):
+            return False
+        for offset, word in enumerate(entry.words):
+            token = tokens[i + offset]
+            if offset == size - 1:
+                token = strip_possessive(token)
+                if language == "de" and token != word and token[:-1] == word and token[-1] == "s":
+                    token = word
+            if not _word_matches(token, word, entry.ambiguous, language):
+                return False
+        return True
+
+    def role_at(self, lower: list[str], i: int) -> tuple[str, int] | None:
+        """(canonical role, length in tokens) of a role phrase starting at ``lower[i]``."""
+        if lower[i] not in self.role_words:
+            return None
+        for size in (4, 3, 2, 1):
+            role = self.roles.get(tuple(lower[i : i + size]))
+            if role is not None:
+                return role, size
+        return None
+
+    def role_of_word(self, word: str) -> str | None:
+        return self.roles.get((word.lower(),))
+
+    @lru_cache(maxsize=1 << 15)  # noqa: B019 - one instance per process
+    def role_compound(self, word: str) -> bool:
+        """A German compound ending in a role word ("Betriebsratschefin", "Landesminister")."""
+        lower = word.lower()
+        if len(lower) < 8 or not word[:1].isupper():
+            return False
+        return any(
+            lower.endswith(role[0]) and len(lower) - len(role[0]) >= 4
+            for role in self.roles
+            if len(role) == 1 and len(role[0]) >= 5
+        )
+
+    @lru_cache(maxsize=1 << 15)  # noqa: B019 - one instance per process
+    def is_descriptor(self, word: str) -> bool:
+        """An organisation descriptor ("company", "Softwarekonzern", "Robotik-Start-up")."""
+        lower = word.lower()
+        return lower in self.org_context or (
+            len(lower) > 6 and lower.endswith(self.context_endings)
+        )
+
+    def is_authority(self, name: str) -> bool:
+        """A regulator, court or government body: it approves deals, it does not make them."""
+        last = name.split()[-1].lower() if name.split() else ""
+        return name in self.authorities or last.endswith(self.authority_endings)
+
+    @lru_cache(maxsize=1 << 15)  # noqa: B019 - one instance per process
+    def is_org_prefix(self, word: str) -> bool:
+        """A word that opens an organisation name ("Stadtwerke", "SV", "Bürgerliste")."""
+        if word in self.org_prefixes:
+            return True
+        lower = word.lower()
+        return word[:1].isupper() and any(
+            lower.endswith(e) and len(lower) > len(e) + 2 for e in self.prefix_endings
+        )
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (built once)."""
+    return Gazetteer()

@@ -1,0 +1,513 @@
+"""Finding name mentions in sentences (the "match" half of entity extraction).
+
+Order of evidence, strongest first:
+
+1. a multi-word known name (gazetteer: organisations, places, people, products);
+2. a given name followed by a surname-like token ("Jana Wiesner") -> PERSON;
+3. a single-word known name ("Microsoft", "openai", "Microsofts");
+4. a run of capitalised tokens that are not ordinary words (``common_words``), typed by
+   cues: company suffix or organisation head word (ORG), person title or role word before
+   it (PERSON), "CEO of X" / "X-Chef" / "der Konzern X" (ORG), word shape (OpenAI: ORG).
+
+German hyphen compounds ("Microsoft-CEO", "OpenAI-Talente") contribute their modifier
+when it is a known or cued name. A document pre-scan collects surnames introduced with a
+given name, so "Altman" and the genitive "Altmans" stay names wherever they occur, and
+(English) words seen capitalised mid-sentence, which makes them names at a sentence start
+or in a title-case headline too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsstream.core.common_words import german_common, is_common, word_set
+from newsstream.core.frequency import zipf
+from newsstream.core.gazetteer import Entry, Gazetteer, gazetteer, strip_possessive
+from newsstream.core.sentences import Sentence
+from newsstream.core.token_profile import profiles
+
+MAX_RUN = 5
+TITLE_CASE_SHARE = 0.75
+COMMON_LAST_WORD = 3.5
+ORG_MODIFIER_COMMON = 4.0
+OPENERS = frozenset({"„", "“", '"', "‘", "‚", "'", "(", ":", "—", "–", "-", "«", "»", "["})
+PARTICLES = frozenset({"von", "van", "de", "der", "den", "di", "da", "du", "le", "la", "bin", "al"})
+ARTICLES_EN = frozenset({"the", "a", "an"})
+PLACE_ROLES = frozenset(
+    {
+        "mayor",
+        "governor",
+        "bürgermeister",
+        "bürgermeisterin",
+        "oberbürgermeister",
+        "oberbürgermeisterin",
+        "landrat",
+        "landrätin",
+        "prime",
+        "minister",
+        "premierminister",
+    }
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A name occurrence: tokens ``first:last`` of sentence ``sentence``."""
+
+    text: str
+    type: str | None
+    sentence: int
+    first: int
+    last: int
+    canonical: str | None = None
+
+
+def is_cap(token: str) -> bool:
+    """Capitalised ("Altman") or camel-cased ("eBay", "xAI")."""
+    head = token[:1]
+    if head.isupper():
+        return True
+    return head.islower() and not token.islower()
+
+
+class MentionFinder:
+    """Finds the mentions of one document (holds the document-level evidence)."""
+
+    def __init__(self, sentences: list[Sentence], language: str, title_sentences: int) -> None:
+        self.sentences = sentences
+        self.language = language
+        self.g: Gazetteer = gazetteer()
+        self.p = profiles(language).__getitem__
+        self.titles = word_set(language, "person_titles") | word_set("en", "person_titles")
+        self.determiners = word_set(language, "determiners")
+        self.org_prepositions = word_set(language, "prepositions_org")
+        self.loc_prepositions = word_set(language, "location_prepositions")
+        self.title_sentences = title_sentences
+        self.title_case = self._title_case()
+        self.boundary = self.g.org_heads | self.g.org_suffixes | {"&"}
+        self.known: set[str] = set()
+        self.mid_caps: set[str] = set()
+        self._prescan()
+
+    # -- document evidence -------------------------------------------------------------
+    def _title_case(self) -> bool:
+        if self.language == "de":
+            return False
+        words = [
+            t
+            for s in self.sentences[: self.title_sentences]
+            for t in s.tokens
+            if len(t) > 3 and t.isalpha()
+        ]
+        return bool(words) and sum(t[0].isupper() for t in words) >= TITLE_CASE_SHARE * len(words)
+
+    def _candidates(self, s: Sentence) -> list[int]:
+        """Positions worth a look: capitalised tokens and lower-case known names."""
+        keys = self.g.lower_keys
+        return [
+            i
+            for i, (token, low) in enumerate(zip(s.tokens, s.lower, strict=True))
+            if (token != low and token[:1].isalpha()) or low in keys
+        ]
+
+    def _prescan(self) -> None:
+        self.candidates = [self._candidates(s) for s in self.sentences]
+        english = self.language != "de"
+        p = self.p
+        for s in self.sentences:
+            tokens = s.tokens
+            body = english and s.index >= self.title_sentences
+            for i in self.candidates[s.index]:
+                info = p(tokens[i])
+                if i + 1 < len(tokens) and (
+                    (info.first_name and self._is_first_name(s, i)) or self._cued_person(s, i)
+                ):
+                    following = p(tokens[i + 1])
+                    if following.surname_like:
+                        self.known.add(following.bare)
+                if body and info.cap and not self._initial(s, i):
+                    self.mid_caps.add(info.bare)
+
+    # -- token tests -------------------------------------------------------------------
+    def _initial(self, s: Sentence, i: int) -> bool:
+        if s.index < self.title_sentences and self.title_case:
+            return True
+        return i == 0 or s.tokens[i - 1] in OPENERS or s.tokens[i - 1] in ".!?"
+
+    def _is_first_name(self, s: Sentence, i: int) -> bool:
+        """A given name followed by a capitalised word that is not a known org or place."""
+        if not self.p(s.tokens[i]).first_name or i + 1 >= len(s.tokens):
+            return False
+        if not self.p(s.tokens[i + 1]).gazetteer_key:
+            return True
+        following = self.g.lookup(s.tokens, i + 1, self.language)
+        return following is None or following.type == "PERSON"
+
+    def _after_determiner(self, s: Sentence, i: int) -> bool:
+        for back in range(i - 1, max(i - 4, -1), -1):
+            word = s.lower[back]
+            if word in self.determiners:
+                return True
+            if not s.tokens[back].isalpha() or not s.tokens[back][0].islower():
+                return False
+        return False
+
+    def _known(self, token: str) -> bool:
+        if token in self.known or token in self.g.surnames:
+            return True
+        return self.language == "de" and token.endswith("s") and token[:-1] in self.known
+
+    def name_like(self, s: Sentence, i: int) -> bool:
+        """Whether ``s.tokens[i]`` can be part of a name in its context."""
+        info = self.p(s.tokens[i])
+        if not info.cap or not info.alpha:
+            return False
+        if self._known(info.bare):
+            return not (self.language == "de" and info.common and self._after_determiner(s, i))
+        if info.stop or info.role:
+            return False
+        if info.inner_caps or info.digit:
+            return True
+        if info.upper:
+            return info.acronym_name
+        if self.language == "de":
+            if info.descriptor or info.place_adjective or info.common:
+                return False
+            return not self._after_determiner(s, i)
+        if self._initial(s, i):
+            return info.bare in self.mid_caps or not info.common_initial
+        if i > 0 and s.lower[i - 1] in ARTICLES_EN and zipf(info.bare, "en") >= 4.0:
+            return False
+        return not info.common
+
+    # -- cues --------------------------------------------------------------------------
+    def _role_before(self, s: Sentence, i: int) -> bool:
+        if i == 0:
+            return False
+        previous = s.tokens[i - 1]
+        if self.p(previous).role or (self.language == "de" and self.g.role_compound(previous)):
+            return True
+        if "-" in previous and self.g.role_of_word(previous.rsplit("-", 1)[1]):
+            return True
+        return any(
+            self.g.roles.get(tuple(s.lower[i - size : i])) for size in (2, 3) if i - size >= 0
+        )
+
+    def _title_before(self, s: Sentence, i: int) -> bool:
+        if i >= 1 and s.tokens[i - 1] in self.titles:
+            return True
+        return i >= 2 and s.tokens[i - 1] == "." and s.tokens[i - 2] in self.titles
+
+    def _org_context(self, s: Sentence, i: int, last: int) -> bool:
+        if i >= 1 and self.p(s.tokens[i - 1]).descriptor:
+            return True
+        if i >= 2 and s.lower[i - 1] in self.org_prepositions and self._role_before(s, i - 1):
+            return s.lower[i - 2] not in PLACE_ROLES
+        if strip_possessive(s.tokens[last - 1]) != s.tokens[last - 1] and last < len(s.tokens):
+            return self.g.role_at(s.lower, last) is not None
+        return (
+            last + 1 < len(s.tokens)
+            and s.tokens[last] == ","
+            and s.lower[last + 1] in ("which", "that")
+        )
+
+    def _person_context(self, s: Sentence, last: int) -> bool:
+        return last + 1 < len(s.tokens) and s.tokens[last] == "," and s.lower[last + 1] == "who"
+
+    def _type_run(self, s: Sentence, first: int, words: list[str]) -> str | None:
+        last = first + len(words)
+        if words[-1] in self.g.org_suffixes or words[-1] in self.g.org_heads:
+            return "ORG"
+        if self._title_before(s, first) or self._role_before(s, first):
+            return "PERSON"
+        if self._org_context(s, first, last):
+            return "ORG"
+        if self._person_context(s, last):
+            return "PERSON"
+        if len(words) == 1:
+            info = self.p(words[0])
+            if info.inner_caps or info.upper or info.digit:
+                return "ORG"
+            if first >= 1 and s.lower[first - 1] in self.loc_prepositions:
+                return "LOC"
+            return None
+        if not all(w.isalpha() and w[0].isupper() and not self.p(w).inner_caps for w in words):
+            return "ORG"
+        if zipf(words[-1], self.language) >= COMMON_LAST_WORD:
+            return "ORG"
+        return "PERSON"
+
+    # -- finding -----------------------------------------------------------------------
+    def find(self) -> list[Mention]:
+        mentions: list[Mention] = []
+        p = self.p
+        boundary = self.boundary
+        known = self._known
+        for s in self.sentences:
+            tokens = s.tokens
+            n = len(tokens)
+            end = 0
+            for i in self.candidates[s.index]:
+                if i < end:
+                    continue
+                token = tokens[i]
+                if (  # fast path: an ordinary word with no name cue around it
+                    p(token).plain
+                    and not known(token)
+                    and (i + 1 >= n or tokens[i + 1] not in boundary)
+                    and (i + 2 >= n or tokens[i + 2] not in boundary)
+                    and (i == 0 or not p(tokens[i - 1]).cue)
+                ):
+                    continue
+                end = self._at(s, i, mentions)
+        return mentions
+
+    def _emit(
+        self,
+        mentions: list[Mention],
+        s: Sentence,
+        first: int,
+        last: int,
+        kind: str | None,
+        entry: Entry | None = None,
+    ) -> int:
+        words = [self.p(t).bare for t in s.tokens[first:last]]
+        text = " ".join(words) if len(words) > 1 else words[0]
+        canonical = entry.canonical if entry else None
+        mentions.append(Mention(text, kind, s.index, first, last, canonical))
+        return last
+
+    def _gazetteer(self, s: Sentence, i: int) -> Entry | None:
+        if not self.p(s.tokens[i]).gazetteer_key:
+            return None
+        entry = self.g.lookup(s.tokens, i, self.language)
+        if entry is None:
+            return None
+        if entry.ambiguous and (
+            self._initial(s, i) or (self.language == "de" and self._after_determiner(s, i))
+        ):
+            return None
+        return entry
+
+    def _at(self, s: Sentence, i: int, mentions: list[Mention]) -> int:
+        token = s.tokens[i]
+        info = self.p(token)
+        if not info.alpha or "/" in token:
+            return i + 1
+        entry = self._gazetteer(s, i)
+        if entry is not None and len(entry.words) > 1:
+            return self._emit_known(mentions, s, i, entry)
+        if not info.cap:
+            return self._emit(mentions, s, i, i + 1, entry.type, entry) if entry else i + 1
+        if (info.first_name and self._is_first_name(s, i)) or self._cued_person(s, i):
+            person_end = self._person_run(s, i)
+            if person_end > i + 1:
+                self._emit(mentions, s, i, person_end, "PERSON", self._known_person(s, i))
+                self._drop_genitive(s, person_end, mentions[-1])
+                return person_end
+        if entry is not None and not (
+            entry.type == "LOC" and i > 0 and self.p(s.tokens[i - 1]).org_prefix
+        ):
+            return self._emit_known(mentions, s, i, entry)
+        org_end = self._org_span(s, i)
+        if org_end is not None:
+            return self._emit(mentions, s, i, org_end, "ORG")
+        if "-" in token and not self._hyphen_name(token):
+            self._compound(s, i, mentions)
+            return i + 1
+        return self._run(s, i, mentions)
+
+    def _emit_known(self, mentions: list[Mention], s: Sentence, i: int, entry: Entry) -> int:
+        end = i + len(entry.words)
+        if entry.type == "ORG" and end < len(s.tokens) and s.tokens[end] in self.g.org_suffixes:
+            end += 1
+        return self._emit(mentions, s, i, end, entry.type, entry)
+
+    # -- organisation patterns -----------------------------------------------------------
+    def _cap_word(self, token: str) -> bool:
+        return self.p(token).cap_word
+
+    def _modifier_ok(self, s: Sentence, k: int) -> bool:
+        info = self.p(s.tokens[k])
+        if not info.cap_word or info.org_head or info.descriptor or info.place_adjective:
+            return False
+        if self.name_like(s, k):
+            return True
+        if info.zipf >= ORG_MODIFIER_COMMON:
+            return False
+        adjective = self.language == "de" and s.lower[k].endswith(("e", "es"))
+        return not (adjective and self._initial(s, k))
+
+    def _org_span(self, s: Sentence, i: int) -> int | None:
+        """End of an organisation name starting at ``i`` (prefix, suffix, head, "&", cue)."""
+        tokens = s.tokens
+        n = len(tokens)
+        p = self.p
+        if p(tokens[i]).org_prefix and i + 1 < n and p(tokens[i + 1]).cap_word:
+            return i + 2
+        j = i
+        while j < n and j - i < 4 and p(tokens[j]).cap_word:
+            j += 1
+        if j == i:
+            return None
+        if j < n and tokens[j] in self.g.org_suffixes:
+            return j + 1
+        if j + 1 < n and tokens[j] == "&" and is_cap(tokens[j + 1]) and j == i + 1:
+            return j + 2
+        for k in (i + 1, i + 2):
+            if k + 1 < n and p(tokens[k]).descriptor and p(tokens[k + 1]).cap_word:
+                break
+            if (
+                k < n
+                and tokens[k] in self.g.org_heads
+                and all(self._modifier_ok(s, m) for m in range(i, k))
+            ):
+                return k + 2 if k + 1 < n and tokens[k + 1] in self.g.org_suffixes else k + 1
+        if i > 0 and p(tokens[i - 1]).descriptor and self._descriptor_name(s, i):
+            j = i + 1
+            while (
+                j < n
+                and j - i < 3
+                and self._cap_word(tokens[j])
+                and (tokens[j] in self.g.org_heads or self.name_like(s, j))
+            ):
+                j += 1
+            return j
+        return None
+
+    def _descriptor_name(self, s: Sentence, i: int) -> bool:
+        """A name right after a descriptor ("der Softwarekonzern X", "the startup X"); in
+        English the descriptor is lower case and the name must look like one."""
+        token = s.tokens[i]
+        if "-" in token or self._is_first_name(s, i):
+            return False
+        if self.language != "de":
+            return s.tokens[i - 1].islower() and self.name_like(s, i)
+        return self.p(token).zipf < ORG_MODIFIER_COMMON
+
+    def _cued_person(self, s: Sentence, i: int) -> bool:
+        """Two name words after a role or title ("Finanzvorstand Arno Becker", "Mr. Tal Ron")."""
+        if i == 0 or i + 1 >= len(s.tokens) or not s.tokens[i + 1][:1].isupper():
+            return False
+        previous = s.tokens[i - 1]
+        if not (
+            self.p(previous).role
+            or previous in self.titles
+            or previous == "."
+            or (self.language == "de" and self.g.role_compound(previous))
+            or (i >= 2 and self.g.roles.get((s.lower[i - 2], s.lower[i - 1])) is not None)
+        ):
+            return False
+        info, following = self.p(s.tokens[i]), self.p(s.tokens[i + 1])
+        if not (info.surname_like and following.surname_like) or info.gazetteer_key:
+            return False
+        if info.possessive or info.org_head or following.org_head or following.org_suffix:
+            return False
+        return self._role_before(s, i) or self._title_before(s, i)
+
+    def _drop_genitive(self, s: Sentence, end: int, mention: Mention) -> None:
+        """German "Jana Wiesners Entlassung": the name is "Jana Wiesner"."""
+        text = mention.text
+        if self.language != "de" or not text.endswith("s") or text.endswith(("ss", "'s")):
+            return
+        if end < len(s.tokens) and self.p(s.tokens[end]).common and s.tokens[end][:1].isupper():
+            mention.text = text[:-1]
+
+    def _known_person(self, s: Sentence, i: int) -> Entry | None:
+        entry = self.g.lookup(s.tokens, i, self.language)
+        return entry if entry is not None and entry.type == "PERSON" else None
+
+    def _person_run(self, s: Sentence, i: int) -> int:
+        tokens = s.tokens
+        lower = s.lower
+        j = i + 1
+        while j < len(tokens) and j - i < MAX_RUN:
+            if lower[j] in PARTICLES and j + 1 < len(tokens) and j > i + 1:
+                k = j
+                while k < len(tokens) and lower[k] in PARTICLES:
+                    k += 1
+                if k < len(tokens) and self.p(tokens[k]).surname_like:
+                    j = k
+                    continue
+                break
+            info = self.p(tokens[j])
+            if not info.surname_like:
+                break
+            if j > i + 1 and not self.name_like(s, j):
+                break
+            j += 1
+            if info.possessive:
+                break
+        return j
+
+    def _hyphen_name(self, token: str) -> bool:
+        parts = token.split("-")
+        return (
+            all(p[:1].isupper() for p in parts)
+            and (parts[0] in self.g.first_names or not any(german_common(p) for p in parts))
+            and not any(self.g.role_of_word(p) for p in parts)
+        )
+
+    def _compound(self, s: Sentence, i: int, mentions: list[Mention]) -> None:
+        """A hyphen compound: its modifier is a mention when known or cued by the head."""
+        whole = strip_possessive(s.tokens[i])
+        parts = whole.split("-")
+        if len(parts) < 2 or not all(parts) or self.g.role_of_word(whole):
+            return
+        head = parts[-1]
+        cued = bool(self.g.role_of_word(head)) or self.g.is_descriptor(head)
+        for size in range(len(parts) - 1, 0, -1):
+            modifier = "-".join(parts[:size])
+            entry = self.g.lookup([modifier], 0, self.language)
+            if entry is not None:
+                self._emit_text(mentions, s, i, modifier, entry.type, entry.canonical)
+                return
+            if self._known(modifier):
+                self._emit_text(mentions, s, i, modifier, None, None)
+                return
+        modifier = parts[0]
+        if (
+            cued
+            and is_cap(modifier)
+            and (self.p(modifier).inner_caps or not is_common(modifier, self.language, False))
+        ):
+            self._emit_text(mentions, s, i, modifier, "ORG", None)
+
+    @staticmethod
+    def _emit_text(
+        mentions: list[Mention],
+        s: Sentence,
+        i: int,
+        text: str,
+        kind: str | None,
+        canonical: str | None,
+    ) -> None:
+        mentions.append(Mention(text, kind, s.index, i, i + 1, canonical))
+
+    def _run(self, s: Sentence, i: int, mentions: list[Mention]) -> int:
+        tokens = s.tokens
+        if not self.name_like(s, i):
+            return self._of_name(s, i, mentions)
+        j = i + 1
+        while j < len(tokens) and j - i < MAX_RUN:
+            if self.p(tokens[j - 1]).possessive:
+                break
+            if "-" in tokens[j] or not self.name_like(s, j) or self._gazetteer(s, j) is not None:
+                break
+            j += 1
+        if j < len(tokens) and (tokens[j] in self.g.org_suffixes or tokens[j] in self.g.org_heads):
+            j += 1
+        words = [self.p(t).bare for t in tokens[i:j]]
+        return self._emit(mentions, s, i, j, self._type_run(s, i, words))
+
+    def _of_name(self, s: Sentence, i: int, mentions: list[Mention]) -> int:
+        """ "University of Kent": an organisation head joined by "of" to a name."""
+        tokens = s.tokens
+        if (
+            tokens[i] in self.g.of_heads
+            and i + 2 < len(tokens)
+            and s.lower[i + 1] == "of"
+            and self.name_like(s, i + 2)
+        ):
+            return self._emit(mentions, s, i, i + 3, "ORG")
+        return i + 1

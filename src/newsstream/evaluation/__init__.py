@@ -1,0 +1,1 @@
+"""Quality measurement on labelled data (offline, through the same core as the worker)."""

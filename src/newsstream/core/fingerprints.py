@@ -25,10 +25,19 @@ MAX_KEYWORDS = 40
 _SEED = 7
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# A shared template (building the permutations is the costly part). CRC-32 is a
-# deterministic 32-bit hash that costs a fraction of datasketch's default SHA-1:
-# signatures stay comparable across processes and restarts.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32)
+
+def _prehashed(value: int) -> int:
+    return value
+
+
+# A shared template (building the permutations is the costly part). Shingles
+# reach it already hashed: each token is hashed once with CRC-32 (deterministic,
+# so signatures stay comparable across processes and restarts), and the three
+# token hashes of a shingle are combined with numpy, without building strings.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=_prehashed)
+_MIX_A = np.uint64(0x9E3779B1)
+_MIX_B = np.uint64(0x85EBCA77)
+_MASK32 = np.uint64(0xFFFFFFFF)
 
 _STOP = frozenset(
     [
@@ -200,19 +209,24 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def shingles(tokens: list[str], size: int = SHINGLE_SIZE) -> set[bytes]:
-    if len(tokens) < size:
-        return {" ".join(tokens).encode()} if tokens else set()
-    return {" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1)}
+def shingle_hashes(tokens: list[str]) -> np.ndarray:
+    """Distinct 32-bit hashes of the word 3-shingles of ``tokens``."""
+    if not tokens:
+        return np.empty(0, dtype=np.uint64)
+    crc = zlib.crc32
+    h = np.fromiter((crc(t.encode()) for t in tokens), dtype=np.uint64, count=len(tokens))
+    if len(h) >= SHINGLE_SIZE:
+        h = (h[:-2] * _MIX_A + h[1:-1] * _MIX_B + h[2:]) & _MASK32
+    return np.unique(h)
 
 
 def minhash_signature(tokens: list[str]) -> tuple[int, ...]:
-    grams = shingles(tokens)
-    if not grams:
+    grams = shingle_hashes(tokens)
+    if grams.size == 0:
         return ()
     sketch = _TEMPLATE.copy()
-    sketch.update_batch(list(grams))
-    return tuple(int(v) for v in sketch.hashvalues)
+    sketch.update_batch(grams.tolist())
+    return tuple(sketch.hashvalues.tolist())
 
 
 def jaccard(sig_a: Iterable[int], sig_b: Iterable[int]) -> float:
@@ -225,8 +239,11 @@ def jaccard(sig_a: Iterable[int], sig_b: Iterable[int]) -> float:
 
 
 def keyword_vector(tokens: list[str], limit: int = MAX_KEYWORDS) -> dict[str, float]:
-    counts = Counter(t for t in tokens if len(t) > 2 and t not in _STOP and not t.isdigit())
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    counts = Counter(tokens)  # count first (in C), filter the distinct words after
+    kept = [
+        (t, n) for t, n in counts.items() if len(t) > 2 and t not in _STOP and not t.isdigit()
+    ]
+    top = sorted(kept, key=lambda kv: (-kv[1], kv[0]))[:limit]
     return {term: round(1.0 + math.log(count), 4) for term, count in top}
 
 

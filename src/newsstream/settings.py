@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     session_timeout_s: float = Field(10.0, gt=0)
     heartbeat_interval_s: float = Field(1.0, gt=0)
     max_poll_records: int = Field(5000, ge=1)
+    extract_processes: int = Field(
+        0, ge=0, le=64, description="Extraction processes beside the event loop (0: inline)."
+    )
     broker_probe_interval_s: float = Field(
         5.0, gt=0, description="How often the worker checks that a broker answers."
     )
@@ -77,7 +80,7 @@ class Settings(BaseSettings):
 
     # Story consolidation
     story_window_hours: float = Field(
-        24.0 * 7, gt=0, description="A story with no article for this long leaves the active set."
+        24.0 * 30, gt=0, description="A story with no article for this long leaves the active set."
     )
 
     # Logging

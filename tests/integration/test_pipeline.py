@@ -162,3 +162,46 @@ def test_two_stage_routing_with_several_partitions(
     assert by_article["de-1"] == by_article["en-1"] != by_article["en-2"]
     routed = asyncio.run(_records(settings, settings.cluster_topic, 3, timeout=20))
     assert {r.key for r in routed} == {b"global"}
+
+
+def test_records_arriving_during_a_batch_are_each_processed_once(
+    settings_factory: Callable[..., Settings],
+    worker_factory: Callable[[Settings], WorkerProcess],
+) -> None:
+    """A trickle of records while batches are being processed (here: awaiting the
+    extraction process): every record is processed exactly once, none is swapped
+    for another (regression: a stale current event made take_events skip one)."""
+    from newsstream.benchmarks.synthetic import generate_articles
+
+    settings = settings_factory(extract_processes=1, batch_size=7)
+    worker = _ready(worker_factory, settings)
+    rows = generate_articles(240, seed=3, size=800)
+    lines = [orjson.dumps(r) for r in rows]
+    for start in range(0, len(lines), 8):
+        asyncio.run(produce_lines(settings, lines[start : start + 8]))
+    ids = {r["id"] for r in rows}
+    stories = asyncio.run(collect_stories(settings, ids, timeout=120))
+    placed = [a.id for r in stories.values() if r.status != "merged" for a in r.articles]
+    assert set(placed) == ids and len(placed) == len(ids)
+    _status, body = worker.get("/metrics")
+    received = [
+        ln
+        for ln in body.decode().splitlines()
+        if ln.startswith("newsstream_articles_received_total ")
+    ]
+    assert received == [f"newsstream_articles_received_total {float(len(lines))}"]
+
+
+def test_extraction_processes_give_the_same_stories(
+    settings_factory: Callable[..., Settings],
+    worker_factory: Callable[[Settings], WorkerProcess],
+) -> None:
+    settings = settings_factory(extract_processes=2)
+    _ready(worker_factory, settings)
+    bad = b"{not json"
+    asyncio.run(produce_lines(settings, [FIRING_DE, bad, HIRE_EN, OTHER]))
+    stories = asyncio.run(collect_stories(settings, {"de-1", "en-1", "en-2"}, timeout=90))
+    by_article = {a.id: r.story_id for r in stories.values() for a in r.articles}
+    assert by_article["de-1"] == by_article["en-1"] != by_article["en-2"]
+    dead = asyncio.run(_records(settings, settings.dlq_topic, 1, timeout=30))
+    assert [d.value for d in dead] == [bad]

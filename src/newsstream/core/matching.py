@@ -1,83 +1,136 @@
-"""Scores between an extracted article and candidate stories.
+"""Scores between an article's evidence and a story's profile, and between stories.
 
-First version: near-duplicates by MinHash Jaccard against members; story
-membership by weighted overlap of salient PERSON/ORG names, with keyword cosine
-as a tie-breaker. Evidence that crosses languages (names) decides; words only
-help within one language.
+An article belongs to a story when they share enough *language-neutral*
+evidence: names, numbers, dates, events with their actors (``core.evidence``).
+
+- **Score**: the summed weight of the keys they share, each key at the higher
+  of its two weights (a name that looks like a German word but is plainly a
+  name in English counts as a name) times its prominence in the article (a
+  passing mention counts a third of a headline name), plus a share of keyword
+  cosine against the story's centroid for the article's own language. Sums,
+  not normalised similarities: a German report carries many German-only words
+  that an English story cannot share, and they must not dilute the names the
+  two do share.
+- **Anchor**: what the article is *about* must be in the story: a shared key
+  from its title or lead (or very prominent in it), or several strong shared
+  keys. "Kestrel Labs ousts its CEO, days after OpenAI fired Sam Altman" names
+  the Altman story only in passing and stays apart.
+- **People conflict**: when the article's main people are new to the story and
+  the story's main people are absent from the article (another coach sacked,
+  another player sold by the same club), a much higher score is needed.
+- **Bridging**: two stories merge only when an article fits both, the weaker
+  fit is at least half the stronger, the stories' evidence then overlaps, and
+  their first articles already shared a name (``core.stories``): roundups
+  naming two stories, or a Microsoft product launch next to Microsoft hiring
+  Sam Altman, do not merge them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from newsstream.core.extracted import Extraction
-from newsstream.core.fingerprints import cosine, jaccard
+from newsstream.core.evidence import Evidence
+from newsstream.core.fingerprints import cosine
+from newsstream.core.profile import Profile
 
 
 @dataclass(frozen=True, slots=True)
 class MatchConfig:
-    duplicate_jaccard: float = 0.6
-    join_score: float = 0.45
-    merge_score: float = 0.8
-    top_names: int = 6
+    join_score: float = 0.6  # names + term_weight × words needed to join a story
+    conflict_score: float = 2.5  # ... when the article is about other people than the story
+    term_weight: float = 2.0  # weight of same-language keyword cosine
+    merge_ratio: float = 0.5  # a bridging article fits a second story with this share
+    # of its names score for the best one
+    merge_overlap: float = 0.4  # ... and the stories' evidence must overlap this much
+    merge_founder_weight: float = 0.5  # ... and their first articles share a key this heavy
+    duplicate_jaccard: float = 0.5  # near-duplicate: estimated Jaccard of 3-shingles, or
+    duplicate_containment: float = 0.7  # the shorter text this much inside the longer one
+    duplicate_floor: float = 0.3  # ... with at least this Jaccard
+    anchor_weight: float = 0.3  # a shared key this heavy anchors the article when it is
+    central: float = 0.75  # ... in the title or lead, or this prominent in the article;
+    breadth: int = 4  # ... so do this many shared keys
+    breadth_weight: float = 0.6  # ... this heavy
+    candidates: int = 16  # stories scored per article, at most
+    duplicate_suspects: int = 3  # best-scored stories checked for a near-duplicate
 
 
-def _weights(extraction: Extraction, limit: int) -> dict[str, float]:
-    picked = [e for e in extraction.entities if e.type in ("PERSON", "ORG")][:limit]
-    total = sum(max(e.salience, 0.1) for e in picked) or 1.0
-    return {e.name.casefold(): max(e.salience, 0.1) / total for e in picked}
+@dataclass(frozen=True, slots=True)
+class Score:
+    total: float
+    names: float
+    words: float
+    shared: int
+    anchored: bool  # a central key of the article is in the story
+    conflict: bool = False  # the article is about other people than the story
+
+    def joins(self, config: MatchConfig) -> bool:
+        needed = config.conflict_score if self.conflict else config.join_score
+        return self.anchored and self.total >= needed
 
 
-def _story_names(story: dict[str, Any]) -> set[str]:
-    return set(story["names"])
+def people_conflict(evidence: Evidence, profile: Profile, story_people: list[str]) -> bool:
+    """The article's main people are new to the story, and the story's main people
+    are absent from the article: another executive, another coach, another player."""
+    if not evidence.people or not story_people:
+        return False
+    if any(person in profile["keys"] for person in evidence.people):
+        return False
+    return not any(person in evidence.keys for person in story_people)
 
 
-def near_duplicate_of(
-    extraction: Extraction, stories: list[dict[str, Any]], config: MatchConfig
-) -> tuple[dict[str, Any], str] | None:
-    """(story, member id) of the closest member at or above the duplicate threshold."""
-    best: tuple[float, str, dict[str, Any]] | None = None
-    signature = extraction.fingerprint.minhash
-    for story in stories:
-        for member in story["members"].values():
-            if member.get("duplicate_of"):
-                continue
-            score = jaccard(signature, member["extraction"]["fingerprint"]["minhash"])
-            if score >= config.duplicate_jaccard and (best is None or score > best[0]):
-                best = (score, member["id"], story)
-    return (best[2], best[1]) if best else None
+def score(
+    evidence: Evidence, profile: Profile, config: MatchConfig, story_people: list[str] = ()
+) -> Score:
+    keys = profile["keys"]
+    names = 0.0
+    shared = 0
+    broad = 0
+    anchored = False
+    for key, weight in evidence.keys.items():
+        entry = keys.get(key)
+        if entry is not None:
+            strongest = max(weight, entry[0])
+            names += strongest * evidence.prominence[key]
+            shared += 1
+            broad += strongest >= config.breadth_weight
+            central = key in evidence.anchors or evidence.prominence[key] >= config.central
+            anchored = anchored or (central and strongest >= config.anchor_weight)
+    words = cosine(evidence.terms, profile["terms"].get(evidence.language, {}))
+    total = round(names + config.term_weight * words, 4)
+    conflict = people_conflict(evidence, profile, list(story_people))
+    return Score(total, names, words, shared, anchored or broad >= config.breadth, conflict)
 
 
-def story_score(extraction: Extraction, story: dict[str, Any], config: MatchConfig) -> float:
-    weights = _weights(extraction, config.top_names)
-    names = _story_names(story)
-    shared = [n for n in weights if n in names]
-    if not shared:
+def overlap(a: Profile, b: Profile) -> float:
+    """Share of the smaller profile's evidence weight that the other one also has."""
+    small, large = (a, b) if _mass(a) <= _mass(b) else (b, a)
+    total = _mass(small)
+    if total <= 0.0:
         return 0.0
-    overlap = sum(weights[n] for n in shared)
-    if len(shared) >= 2:
-        overlap = max(overlap, 0.5)
-    words = max(
-        (
-            cosine(extraction.fingerprint.keywords, m["extraction"]["fingerprint"]["keywords"])
-            for m in story["members"].values()
-        ),
-        default=0.0,
-    )
-    return min(1.0, overlap + 0.2 * words)
+    common = sum(entry[0] for key, entry in small["keys"].items() if key in large["keys"])
+    return common / total
 
 
-def best_matches(
-    extraction: Extraction, stories: list[dict[str, Any]], config: MatchConfig
-) -> list[dict[str, Any]]:
-    """Stories to join: the best one at or above ``join_score``, then any others
-    at or above ``merge_score`` (bridging evidence), best first."""
-    scored = [(story_score(extraction, s, config), s["id"], s) for s in stories]
-    scored = [item for item in scored if item[0] >= config.join_score]
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    if not scored:
-        return []
-    best = [scored[0][2]]
-    best.extend(s for score, _sid, s in scored[1:] if score >= config.merge_score)
-    return best
+def _mass(profile: Profile) -> float:
+    return sum(entry[0] for entry in profile["keys"].values())
+
+
+def ranked(scores: dict[str, Score]) -> list[tuple[str, Score]]:
+    """Best first; ties broken by story id so that decisions are deterministic."""
+    return sorted(scores.items(), key=lambda item: (-item[1].total, item[0]))
+
+
+def bridged(
+    best: tuple[str, Score],
+    other: tuple[str, Score],
+    profiles: dict[str, Profile],
+    config: MatchConfig,
+) -> bool:
+    """Does the article show that ``other`` is the same story as ``best``?"""
+    _, top = best
+    sid, second = other
+    # names, not words: the half in the article's own language has a head start in words
+    if not second.joins(config) or second.names < config.merge_ratio * top.names:
+        return False
+    share = overlap(profiles[best[0]], profiles[sid])
+    return share >= config.merge_overlap

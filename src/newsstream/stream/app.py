@@ -22,9 +22,16 @@ from prometheus_client import CollectorRegistry
 from newsstream.metrics import Metrics
 from newsstream.settings import Settings
 from newsstream.stream.connection import faust_credentials
-from newsstream.stream.handlers import ConsolidateHandler, IngestHandler, Origin, Outgoing
+from newsstream.stream.extraction_pool import ExtractionPool
+from newsstream.stream.handlers import (
+    ConsolidateHandler,
+    IngestHandler,
+    Origin,
+    Outgoing,
+    ingest_many,
+)
 from newsstream.stream.health import Readiness, install_broker_probe, install_health_pages
-from newsstream.stream.tables import TableStore
+from newsstream.stream.tables import TableStore, make_current
 
 STORY_TABLE = "story-state"
 
@@ -40,6 +47,7 @@ class Pipeline:
     topics: dict[str, Any]
     ingest: IngestHandler
     consolidate: ConsolidateHandler
+    pool: ExtractionPool | None = None
 
     @property
     def fused(self) -> bool:
@@ -59,27 +67,32 @@ class Pipeline:
         for key, value, headers in out.stories:
             stories.send_soon(key=key, value=value, headers=headers)
 
-    def ingest_batch(self, events: Any, stream: Any) -> Outgoing:
+    async def ingest_batch(self, events: Any) -> Outgoing:
         out = Outgoing()
-        for event in events:
+        records = [(e.message.value, e.message.timestamp) for e in events]
+        if self.pool is not None:
+            results = await self.pool.ingest(records, self.ingest.limits)
+        else:
+            results = ingest_many(records, self.ingest.limits)
+        for event, result in zip(events, results, strict=True):
             msg = event.message
             origin = Origin(msg.topic, msg.partition, msg.offset, msg.timestamp)
-            extracted = self.ingest.handle(msg.key, msg.value, origin, out)
+            extracted = self.ingest.apply(msg.key, msg.value, origin, result, out)
             if extracted is None:
                 continue
             if self.fused:
                 # Table writes go to the changelog partition of the *current* event;
                 # in a batch, make each event current while it is processed.
-                stream._set_current_event(event)
+                make_current(event)
                 self.consolidate.consolidate(extracted, origin, out)
             else:
                 self.ingest.route(extracted, out)
         return out
 
-    def consolidate_batch(self, events: Any, stream: Any) -> Outgoing:
+    def consolidate_batch(self, events: Any) -> Outgoing:
         out = Outgoing()
         for event in events:
-            stream._set_current_event(event)
+            make_current(event)
             msg = event.message
             self.consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
         return out
@@ -138,19 +151,26 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         topics=topics,
         ingest=IngestHandler(settings, metrics),
         consolidate=ConsolidateHandler(settings, metrics, TableStore(table)),
+        pool=ExtractionPool(settings.extract_processes) if settings.extract_processes else None,
     )
+
+    @app.on_before_shutdown.connect
+    async def _stop_pool(sender: Any, **kwargs: Any) -> None:
+        if pipeline.pool is not None:
+            pipeline.pool.shutdown()
+
     size, within = settings.batch_size, settings.batch_timeout_s
 
     @app.agent(topics["input"], name="ingest")
     async def ingest_agent(stream: Any) -> None:
         async for events in stream.take_events(size, within):
-            pipeline.publish(pipeline.ingest_batch(events, stream))
+            pipeline.publish(await pipeline.ingest_batch(events))
 
     if not pipeline.fused:
 
         @app.agent(topics["cluster"], name="consolidate")
         async def consolidate_agent(stream: Any) -> None:
             async for events in stream.take_events(size, within):
-                pipeline.publish(pipeline.consolidate_batch(events, stream))
+                pipeline.publish(pipeline.consolidate_batch(events))
 
     return pipeline

@@ -97,43 +97,94 @@ def cluster_key(article: Article, settings: Settings) -> bytes:
     return str(value).encode("utf-8")
 
 
+@dataclass(frozen=True, slots=True)
+class IngestLimits:
+    """What ``ingest_record`` needs from the settings (small, picklable)."""
+
+    max_bytes: int
+    max_future_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """The outcome of validate + extract for one record (picklable, no side effects)."""
+
+    extracted: Extracted | None
+    error: ArticleRejected | None = None
+    stage: str = "validate"
+    validate_s: float = 0.0
+    extract_s: float = 0.0
+
+
+def ingest_record(
+    raw: bytes | None, ingested_at: float | None, limits: IngestLimits
+) -> IngestResult:
+    """validate → extract one record. Runs in the worker or in an extraction process."""
+    started = time.perf_counter()
+    try:
+        article = parse_article(
+            raw,
+            max_bytes=limits.max_bytes,
+            not_after=datetime.now(UTC) + timedelta(hours=limits.max_future_hours),
+        )
+    except ArticleRejected as err:
+        return IngestResult(None, err, err.stage)
+    validated = time.perf_counter()
+    try:
+        extraction = extract(article)
+    except Exception as err:  # one bad article must not stop the partition
+        failure = ProcessingFailed(f"extraction failed: {type(err).__name__}: {err}")
+        return IngestResult(None, failure, "extract", validated - started)
+    done = time.perf_counter()
+    return IngestResult(
+        Extracted(article, extraction, ingested_at), None, "", validated - started, done - validated
+    )
+
+
+def ingest_many(
+    records: list[tuple[bytes | None, float | None]], limits: IngestLimits
+) -> list[IngestResult]:
+    """``ingest_record`` over a chunk (the unit of work sent to an extraction process)."""
+    return [ingest_record(raw, ingested_at, limits) for raw, ingested_at in records]
+
+
 class IngestHandler:
     """validate → extract; rejects become DLQ messages with the original bytes."""
 
     def __init__(self, settings: Settings, metrics: Metrics) -> None:
         self.settings = settings
         self.metrics = metrics
+        self.limits = IngestLimits(settings.max_article_bytes, settings.max_future_hours)
 
     def handle(
         self, key: bytes | None, raw: bytes | None, origin: Origin, out: Outgoing
     ) -> Extracted | None:
         """The extracted article, or None when the record was dead-lettered."""
+        return self.apply(key, raw, origin, ingest_record(raw, origin.timestamp, self.limits), out)
+
+    def apply(
+        self,
+        key: bytes | None,
+        raw: bytes | None,
+        origin: Origin,
+        result: IngestResult,
+        out: Outgoing,
+    ) -> Extracted | None:
+        """Count metrics for a result and dead-letter a rejected record."""
         m = self.metrics
         m.articles_received.inc()
-        started = time.perf_counter()
-        try:
-            article = parse_article(
-                raw,
-                max_bytes=self.settings.max_article_bytes,
-                not_after=datetime.now(UTC) + timedelta(hours=self.settings.max_future_hours),
-            )
-        except ArticleRejected as err:
-            self._reject(key, raw, origin, err, err.stage, out)
+        if result.error is not None or result.extracted is None:
+            error = result.error or ProcessingFailed("no result")
+            self._reject(key, raw, origin, error, result.stage, out)
             return None
-        validated = time.perf_counter()
-        m.stage_seconds.labels("validate").observe(validated - started)
-        try:
-            extraction = extract(article)
-        except Exception as err:  # one bad article must not stop the partition
-            failure = ProcessingFailed(f"extraction failed: {type(err).__name__}: {err}")
-            self._reject(key, raw, origin, failure, "extract", out)
-            return None
-        m.stage_seconds.labels("extract").observe(time.perf_counter() - validated)
+        m.stage_seconds.labels("validate").observe(result.validate_s)
+        m.stage_seconds.labels("extract").observe(result.extract_s)
+        extraction = result.extracted.extraction
         for entity in extraction.entities:
             m.entities_extracted.labels(entity.type).inc()
         for event in extraction.events:
             m.events_extracted.labels(event.type).inc()
-        return Extracted(article, extraction, origin.timestamp)
+        return result.extracted
 
     def route(self, extracted: Extracted, out: Outgoing) -> None:
         """Two-stage mode: send the extracted article to the cluster topic."""

@@ -7,6 +7,7 @@ import logging
 
 import faust
 
+from newsstream.core.extract import warm_up
 from newsstream.logs import configure_logging
 from newsstream.settings import Settings
 from newsstream.stream.admin import ensure_topics
@@ -23,6 +24,8 @@ def run_worker(settings: Settings) -> None:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     loop.run_until_complete(ensure_topics(settings))
+    if not settings.extract_processes:
+        warm_up()  # lexicons now, not in the first batch
     pipeline = create_app(settings)
     worker = faust.Worker(
         pipeline.app,

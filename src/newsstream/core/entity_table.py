@@ -1,0 +1,134 @@
+"""A story's entities: canonical name, type, aliases, mentions, articles, salience.
+
+Entities are keyed by their folded canonical name. A one-word name that is the
+surname of a person already in the table ("Altman", "Altmans") is an alias of
+that person, not a second entity. The table keeps at most ``MAX_ENTITIES``
+entries (the least salient go first) and at most ``MAX_ARTICLES`` article ids
+per entity, so a long story keeps a bounded state.
+
+A member's contribution (``[key, mentions, salience, type]`` per entity) is stored
+with its article marker, so a correction takes out exactly what it added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsstream.core.evidence import fold
+from newsstream.core.extracted import Entity
+from newsstream.models import EntityRef
+
+MAX_ENTITIES = 60
+MAX_ARTICLES = 200
+PUBLISHED = 25
+
+Table = dict[str, dict[str, Any]]
+Share = list[list[Any]]  # [[key, mentions, salience, type], ...]
+
+
+def _key_for(table: Table, entity: Entity) -> str:
+    key = fold(entity.name)
+    if key in table or " " in key:
+        return key
+    bare = key[:-1] if key.endswith("s") else key
+    for known, entry in table.items():
+        if entry["type"] == "PERSON" and " " in known and known.rsplit(" ", 1)[1] in (key, bare):
+            return known
+    return key
+
+
+def add(table: Table, article_id: str, entities: tuple[Entity, ...]) -> Share:
+    """Add one article's entities; returns its share (to take it out again later)."""
+    share: Share = []
+    for entity in entities:
+        key = _key_for(table, entity)
+        entry = table.get(key)
+        if entry is None:
+            entry = table[key] = {
+                "name": entity.name,
+                "type": entity.type,
+                "types": {},
+                "aliases": [],
+                "mentions": 0,
+                "salience": 0.0,
+                "articles": [],
+            }
+        for alias in (entity.name, *entity.aliases):
+            if alias != entry["name"] and alias not in entry["aliases"]:
+                entry["aliases"].append(alias)
+        entry["types"][entity.type] = entry["types"].get(entity.type, 0) + 1
+        entry["type"] = max(sorted(entry["types"]), key=lambda t: entry["types"][t])
+        entry["mentions"] += int(entity.mentions)
+        entry["salience"] = round(entry["salience"] + float(entity.salience), 4)
+        if article_id not in entry["articles"] and len(entry["articles"]) < MAX_ARTICLES:
+            entry["articles"].append(article_id)
+        share.append([key, int(entity.mentions), float(entity.salience), entity.type])
+    _bound(table)
+    return share
+
+
+def remove(table: Table, article_id: str, share: Share) -> None:
+    for key, mentions, salience, kind in share:
+        entry = table.get(key)
+        if entry is None:
+            continue
+        entry["mentions"] = max(0, entry["mentions"] - int(mentions))
+        entry["salience"] = round(max(0.0, entry["salience"] - float(salience)), 4)
+        if kind in entry["types"]:
+            entry["types"][kind] -= 1
+            if entry["types"][kind] <= 0:
+                del entry["types"][kind]
+        if article_id in entry["articles"]:
+            entry["articles"].remove(article_id)
+        if not entry["articles"]:
+            del table[key]
+
+
+def absorb(table: Table, other: Table) -> None:
+    for key, theirs in other.items():
+        entry = table.get(key)
+        if entry is None:
+            table[key] = {**theirs, "types": dict(theirs["types"]),
+                          "aliases": list(theirs["aliases"]),
+                          "articles": list(theirs["articles"])}  # fmt: skip
+            continue
+        for alias in (theirs["name"], *theirs["aliases"]):
+            if alias != entry["name"] and alias not in entry["aliases"]:
+                entry["aliases"].append(alias)
+        for kind, count in theirs["types"].items():
+            entry["types"][kind] = entry["types"].get(kind, 0) + count
+        entry["mentions"] += theirs["mentions"]
+        entry["salience"] = round(entry["salience"] + theirs["salience"], 4)
+        for article_id in theirs["articles"]:
+            if article_id not in entry["articles"] and len(entry["articles"]) < MAX_ARTICLES:
+                entry["articles"].append(article_id)
+    _bound(table)
+
+
+def _ranked_keys(table: Table) -> list[str]:
+    return sorted(table, key=lambda k: (-table[k]["salience"], -table[k]["mentions"], k))
+
+
+def _bound(table: Table) -> None:
+    if len(table) > MAX_ENTITIES:
+        for key in _ranked_keys(table)[MAX_ENTITIES:]:
+            del table[key]
+
+
+def entity_refs(table: Table, limit: int = PUBLISHED) -> list[EntityRef]:
+    """The public entity list, most salient first."""
+    refs = []
+    for key in _ranked_keys(table)[:limit]:
+        entry = table[key]
+        kind = entry["type"] if entry["type"] in ("PERSON", "ORG", "LOC", "MISC") else "MISC"
+        refs.append(
+            EntityRef(
+                name=entry["name"],
+                type=kind,
+                aliases=sorted(entry["aliases"]),
+                mentions=entry["mentions"],
+                articles=list(entry["articles"]),
+                salience=round(entry["salience"], 4),
+            )
+        )
+    return refs

@@ -1,0 +1,304 @@
+"""Language-neutral evidence of one article, for story matching.
+
+Two reports of one story in English and German share few words, but they share
+names ("Altman", "Nordwerk"), numbers ("4,3 Milliarden" = "4.3 billion"),
+calendar dates ("17. November" = "November 17") and events with their actors
+("dismissal of Altman"). ``gather`` turns an article and its extraction into
+weighted *evidence keys* in one namespace for both languages:
+
+- ``n:<token>``: a name-like token (capitalised inside a sentence, or part of
+  an extracted entity name), folded (case, diacritics, German genitive ``-s``)
+  and weighted by rarity: an invented company name weighs 1.0, "Microsoft"
+  about 0.3, "Montag" nothing. A German compound whose head is a common noun
+  ("Pilotengewerkschaft") is vocabulary, not a name: it weighs a third;
+- ``#:<value>``: a number normalised across notations (``1.500`` de = ``1,500``
+  en = 1500; "2,1 Milliarden" = "2.1 billion");
+- ``d:<month>-<day>``: a calendar date;
+- ``v:<event type>:<actor>``: an extracted event and one of its actors.
+
+Each key also carries its *prominence* in the article (mentions count 3 in the
+title, 2 in the lead, 1 elsewhere, relative to the most mentioned key), and the
+evidence lists the keys of the title and lead (*anchors*) and the surnames of
+the article's main people: matching asks whether what the article is *about*
+is in a story, not only whether a name appears somewhere. Words of one
+language (the fingerprint's keyword vector) are kept apart as ``terms``: they
+only compare articles of the same language. The word lists are wordfreq's, via
+``core.frequency``. Pure and deterministic; lookups are cached.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newsstream.core.extracted import Extraction
+from newsstream.core.frequency import zipf
+from newsstream.models import Article
+
+MAX_KEYS = 40
+MAX_TERMS = 24
+MAIN_PERSON = 0.5  # a person this salient (relative to the article's top entity) is a subject
+_TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]*\w)?", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_BOUNDARY = re.compile(r"(?:[.!?:;()\[\]–—|]\s*|\n\s*)$")  # quotes do not start sentences
+_STOP_NAMES = frozenset(
+    """
+    the a an in on at for and but or it he she they we this that his her their its mr mrs ms
+    dr der die das den dem des ein eine und oder aber im am er sie es wir mit von nach als wie
+    auch bei für auf zu herr frau monday tuesday wednesday thursday friday saturday sunday
+    montag dienstag mittwoch donnerstag freitag samstag sonntag january february march april
+    may june july august september october november december januar februar marz mai juni
+    juli oktober dezember ceo cto cfo chef
+    """.split()
+)
+_ABBREVIATIONS = frozenset("st sankt dr prof nr mr mrs ms hr fr gen col lt sgt".split())
+MONTHS = {
+    "january": 1, "januar": 1, "jänner": 1, "february": 2, "februar": 2, "march": 3,
+    "märz": 3, "april": 4, "may": 5, "mai": 5, "june": 6, "juni": 6, "july": 7, "juli": 7,
+    "august": 8, "september": 9, "october": 10, "oktober": 10, "november": 11,
+    "december": 12, "dezember": 12,
+}  # fmt: skip
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE_DAY_FIRST = re.compile(rf"\b([0-3]?\d)\.?\s+({_MONTH})\b", re.IGNORECASE)
+_DATE_MONTH_FIRST = re.compile(rf"\b({_MONTH})\s+([0-3]?\d)(?:st|nd|rd|th)?\b", re.IGNORECASE)
+_SCALES = {
+    "thousand": 1e3, "tausend": 1e3, "million": 1e6, "millions": 1e6, "millionen": 1e6,
+    "mio": 1e6, "billion": 1e9, "billions": 1e9, "milliarde": 1e9, "milliarden": 1e9,
+    "mrd": 1e9, "bn": 1e9, "trillion": 1e12, "billionen": 1e12,
+}  # fmt: skip
+_SCALE = "|".join(sorted(_SCALES, key=len, reverse=True))
+_NUMBER = {
+    # (pattern, thousands separator): "1,500.5" in English, "1.500,5" in German
+    "en": (rf"(?<![\w.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?(?:\s*({_SCALE})\b)?", ","),
+    "de": (rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,(\d+))?(?:\s*({_SCALE})\b)?", "."),
+}
+_NUMBER_RE = {lang: (re.compile(p, re.IGNORECASE), sep) for lang, (p, sep) in _NUMBER.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What story matching knows of one article."""
+
+    keys: dict[str, float]  # language-neutral evidence → weight (name-ness), heaviest first
+    prominence: dict[str, float]  # key → 0.3 (a passing mention) … 1.0 (the headline)
+    terms: dict[str, float]  # keywords of the article's language
+    language: str
+    anchors: frozenset[str] = frozenset()  # keys that occur in the title or lead
+    people: tuple[str, ...] = ()  # surname keys of the people the article is about
+
+
+@lru_cache(maxsize=200_000)
+def fold(token: str) -> str:
+    """Case- and diacritic-folded form of a token ("Pavlović" → "pavlovic")."""
+    decomposed = unicodedata.normalize("NFKD", token.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+
+
+@lru_cache(maxsize=100_000)
+def rarity(word: str, language: str, *, name: bool = False) -> float:
+    """1.0 for a word unknown to everyday language, down to 0.0 for a common one.
+
+    ``word`` is lower case, not folded (the word lists know "führung", not
+    "fuhrung"). ``name=True`` (the extractor says it is a name) skips the German
+    compound test.
+    """
+    lang = language if language in ("en", "de") else "en"
+    other = "de" if lang == "en" else "en"
+    frequency = max(zipf(word, lang), zipf(word, other) - 1.0)
+    weight = max(0.0, min(1.0, (5.2 - frequency) / 3.2))
+    if lang == "de" and not name and _german_compound(word):
+        weight /= 3.0
+    return weight
+
+
+def _german_compound(word: str) -> bool:
+    """Ends in a common German noun of five letters or more: "Gewerkschaft" in
+    "Pilotengewerkschaft"."""
+    return any(zipf(word[cut:], "de") >= 3.3 for cut in range(3, len(word) - 4))
+
+
+def _initial(text: str, start: int) -> bool:
+    """Does a sentence start here? ("St. Veit", "Dr. Kessler", "J. Smith": no.)"""
+    if start == 0:
+        return True
+    if not _BOUNDARY.search(text[max(0, start - 3) : start]):
+        return False
+    before = text[max(0, start - 8) : start].rstrip()
+    if before.endswith("."):
+        word = before[:-1].split()[-1:] or [""]
+        return not (word[0].lower() in _ABBREVIATIONS or (len(word[0]) == 1 and word[0].isupper()))
+    return True
+
+
+def name_tokens(text: str, language: str, lead_end: int) -> dict[str, tuple[float, float]]:
+    """Capitalised tokens inside sentences (sentence-initial ones only when they
+    also occur inside a sentence or are very rare): key → (rarity, prominence).
+
+    Prominence counts mentions as the extractor does: 3 in the title (text up to
+    the first line break), 2 in the lead (up to ``lead_end``), 1 elsewhere.
+    """
+    title_end = text.find("\n")
+    inside: dict[str, float] = {}
+    initial: dict[str, float] = {}
+    mentions: dict[str, float] = {}
+    for match in _TOKEN.finditer(text):
+        raw = match.group(0)
+        if not raw[0].isupper():
+            continue
+        start = match.start()
+        target = initial if _initial(text, start) else inside
+        worth = 3.0 if start < title_end else 2.0 if start < lead_end else 1.0
+        for part in raw.replace("’", "'").split("-"):
+            part = part.split("'")[0]
+            if len(part) < 2 or not part[0].isupper():
+                continue
+            key = fold(part)
+            if key in _STOP_NAMES:
+                continue
+            weight = rarity(part.lower(), language)
+            if weight > 0.05:
+                target[key] = max(target.get(key, 0.0), weight)
+                mentions[key] = mentions.get(key, 0.0) + worth
+    for key, weight in initial.items():
+        if key in inside or weight >= 0.9:
+            inside[key] = max(inside.get(key, 0.0), weight)
+    top = max((mentions[k] for k in inside), default=1.0)
+    return {k: (w, _prominence(mentions[k] / top)) for k, w in inside.items()}
+
+
+def _prominence(salience: float) -> float:
+    return round(0.3 + 0.7 * max(0.0, min(1.0, salience)), 3)
+
+
+def entity_tokens(extraction: Extraction) -> dict[str, tuple[float, float]]:
+    """Tokens of extracted entity names (the extractor's canonical names cross
+    languages): key → (rarity, prominence from the entity's salience)."""
+    top = max((e.salience for e in extraction.entities), default=0.0) or 1.0
+    out: dict[str, tuple[float, float]] = {}
+    for entity in extraction.entities[:20]:
+        prominence = _prominence(entity.salience / top)
+        for part in re.split(r"[\s\-/]+", entity.name):
+            part = part.strip(".,;:'’\"()")
+            key = fold(part)
+            if len(key) < 2 or key in _STOP_NAMES or not part[:1].isupper():
+                continue
+            weight = rarity(part.lower(), extraction.language, name=True)
+            if weight > 0.05:
+                known = out.get(key, (0.0, 0.0))
+                out[key] = (max(known[0], weight), max(known[1], prominence))
+    return out
+
+
+def _fold_genitive(
+    tokens: dict[str, tuple[float, float]],
+) -> dict[str, tuple[float, float]]:
+    """ "Altmans" (German genitive) folds into "Altman" when both occur."""
+    out: dict[str, tuple[float, float]] = {}
+    for key, (weight, prominence) in tokens.items():
+        base = key[:-1] if key.endswith("s") and key[:-1] in tokens else key
+        known = out.get(base, (0.0, 0.0))
+        # the base form's weight: an inflected common noun reads as rarer than it is
+        kept = tokens[base][0] if base != key else weight
+        out[base] = (max(known[0], kept) if base == key else kept, max(known[1], prominence))
+    return out
+
+
+def numbers(text: str, language: str) -> dict[str, float]:
+    """Normalised numbers: 10 and more, decimals, or any number with a scale word."""
+    pattern, separator = _NUMBER_RE["de" if language == "de" else "en"]
+    out: dict[str, float] = {}
+    for match in pattern.finditer(text):
+        whole, fraction, scale = match.groups()
+        digits = whole.replace(separator, "")
+        value = float(f"{digits}.{fraction}" if fraction else digits)
+        if scale:
+            value *= _SCALES[scale.lower()]
+        if value < 10 and not scale and not fraction:
+            continue
+        significant = len((digits + (fraction or "")).strip("0")) or 1
+        if 1900 <= value <= 2100 and not fraction and not scale:
+            weight = 0.15  # a year: weak evidence
+        elif value < 100 and not fraction and not scale:
+            weight = 0.25  # ages, counts: common
+        else:  # "12,563" is specific, "1,000" is not; a scale word adds a little
+            weight = min(0.8, 0.2 + 0.15 * significant + (0.1 if scale else 0.0))
+        key = f"#:{value:.4g}"
+        out[key] = max(out.get(key, 0.0), weight)
+    return out
+
+
+def dates(text: str) -> dict[str, float]:
+    """Calendar dates without a year ("17. November", "November 17th")."""
+    found: set[tuple[int, int]] = set()
+    for match in _DATE_DAY_FIRST.finditer(text):
+        found.add((MONTHS[match.group(2).lower()], int(match.group(1))))
+    for match in _DATE_MONTH_FIRST.finditer(text):
+        found.add((MONTHS[match.group(1).lower()], int(match.group(2))))
+    return {f"d:{month}-{day}": 0.4 for month, day in sorted(found) if 1 <= day <= 31}
+
+
+def event_keys(extraction: Extraction) -> dict[str, float]:
+    """An event type with each of its actors' surnames."""
+    out: dict[str, float] = {}
+    for event in extraction.events:
+        for actor in event.actors[:3]:
+            parts = actor.split()
+            if parts:
+                out[f"v:{event.type}:{fold(parts[-1])}"] = 0.5
+    return out
+
+
+def people_keys(extraction: Extraction, limit: int = 3) -> tuple[str, ...]:
+    """``n:<surname>`` of the salient people (salience ≥ ``MAIN_PERSON``), most salient first."""
+    top = max((e.salience for e in extraction.entities), default=0.0) or 1.0
+    keys: list[str] = []
+    for entity in extraction.entities:
+        parts = entity.name.split()
+        if entity.type == "PERSON" and parts and entity.salience >= MAIN_PERSON * top:
+            key = f"n:{fold(parts[-1])}"
+            if key not in keys:
+                keys.append(key)
+    return tuple(keys[:limit])
+
+
+def word_count(article: Article) -> int:
+    return len(_WORD.findall(f"{article.title}\n{article.body}"))
+
+
+def gather(article: Article, extraction: Extraction) -> Evidence:
+    """All evidence of an article: at most ``MAX_KEYS`` keys, heaviest first."""
+    language = extraction.language
+    text = f"{article.title}\n{article.body}"
+    lead_end = len(article.title) + 1 + len(extraction.lead or article.body[:200])
+    names = name_tokens(text, language, lead_end)
+    for key, (weight, prominence) in entity_tokens(extraction).items():
+        known = names.get(key, (0.0, 0.0))
+        names[key] = (max(known[0], weight), max(known[1], prominence))
+    names = _fold_genitive(names)
+    keys = {f"n:{k}": round(w, 3) for k, (w, _) in names.items()}
+    prominence = {f"n:{k}": p for k, (_, p) in names.items()}
+    head = text[:lead_end]
+    for found, in_head in ((numbers(text, language), numbers(head, language)),
+                           (dates(text), dates(head))):  # fmt: skip
+        keys.update(found)
+        prominence.update({k: 1.0 if k in in_head else 0.5 for k in found})
+    for key, weight in event_keys(extraction).items():
+        keys[key] = weight
+        prominence[key] = prominence.get(f"n:{key.rsplit(':', 1)[1]}", 0.5)
+    ranked = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_KEYS]
+    terms = sorted(extraction.fingerprint.keywords.items(), key=lambda kv: (-kv[1], kv[0]))
+    head_words = {fold(w) for w in _WORD.findall(head)}
+    head_numbers = set(numbers(head, language))
+    anchors = frozenset(
+        k for k, _ in ranked if (k.startswith("n:") and k[2:] in head_words) or k in head_numbers
+    )
+    return Evidence(
+        keys=dict(ranked),
+        prominence={k: prominence[k] for k, _ in ranked},
+        terms=dict(terms[:MAX_TERMS]),
+        language=language,
+        anchors=anchors,
+        people=people_keys(extraction),
+    )

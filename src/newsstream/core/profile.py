@@ -1,0 +1,110 @@
+"""A story's profile: the compact aggregate that articles are matched against.
+
+Matching never rescans a story's members. Each member contributes its evidence
+(``Contribution``: language-neutral keys and its language's keywords) once, when
+it joins; the profile keeps, per key, the highest weight seen and how many
+members carry it, and per language a keyword centroid. Both are trimmed to a
+fixed size, so a story of 500 articles costs what one of 50 does. A member's
+contribution is kept with its article marker, so a correction subtracts exactly
+what the old version added.
+
+The profile is a plain JSON-able dict (it lives inside the story's state):
+``{"keys": {key: [weight, count]}, "terms": {lang: {term: weight}}, "n": members}``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MAX_KEYS = 120
+MAX_TERMS = 80
+
+Profile = dict[str, Any]
+Contribution = dict[str, Any]  # {"keys": {k: w}, "terms": {t: w}, "lang": str}
+
+
+def empty() -> Profile:
+    return {"keys": {}, "terms": {}, "n": 0}
+
+
+def contribution(keys: dict[str, float], terms: dict[str, float], lang: str) -> Contribution:
+    return {"keys": dict(keys), "terms": dict(terms), "lang": lang}
+
+
+def add(profile: Profile, part: Contribution) -> None:
+    keys: dict[str, list[float]] = profile["keys"]
+    for key, weight in part["keys"].items():
+        entry = keys.get(key)
+        if entry is None:
+            keys[key] = [weight, 1]
+        else:
+            entry[0] = max(entry[0], weight)
+            entry[1] += 1
+    centroid = profile["terms"].setdefault(part["lang"], {})
+    for term, weight in part["terms"].items():
+        centroid[term] = round(centroid.get(term, 0.0) + weight, 4)
+    profile["n"] += 1
+    _trim(profile)
+
+
+def remove(profile: Profile, part: Contribution) -> None:
+    """Take a member's contribution out (keys it alone carried disappear)."""
+    keys: dict[str, list[float]] = profile["keys"]
+    for key in part["keys"]:
+        entry = keys.get(key)
+        if entry is None:
+            continue
+        entry[1] -= 1
+        if entry[1] <= 0:
+            del keys[key]
+    centroid = profile["terms"].get(part["lang"], {})
+    for term, weight in part["terms"].items():
+        if term in centroid:
+            left = round(centroid[term] - weight, 4)
+            if left > 1e-6:
+                centroid[term] = left
+            else:
+                del centroid[term]
+    if not centroid:
+        profile["terms"].pop(part["lang"], None)
+    profile["n"] = max(0, profile["n"] - 1)
+
+
+def absorb(profile: Profile, other: Profile) -> None:
+    """Add another story's profile (a merge)."""
+    keys: dict[str, list[float]] = profile["keys"]
+    for key, (weight, count) in other["keys"].items():
+        entry = keys.get(key)
+        if entry is None:
+            keys[key] = [weight, count]
+        else:
+            entry[0] = max(entry[0], weight)
+            entry[1] += count
+    for lang, terms in other["terms"].items():
+        centroid = profile["terms"].setdefault(lang, {})
+        for term, weight in terms.items():
+            centroid[term] = round(centroid.get(term, 0.0) + weight, 4)
+    profile["n"] += other["n"]
+    _trim(profile)
+
+
+def strength(entry: list[float]) -> float:
+    """How much a key characterises the story: its weight, more if many members carry it."""
+    return entry[0] * (1.0 + math.log(entry[1]))
+
+
+def top_keys(profile: Profile, limit: int) -> list[str]:
+    keys = profile["keys"]
+    return sorted(keys, key=lambda k: (-strength(keys[k]), k))[:limit]
+
+
+def _trim(profile: Profile) -> None:
+    keys = profile["keys"]
+    if len(keys) > MAX_KEYS:
+        keep = set(top_keys(profile, MAX_KEYS))
+        profile["keys"] = {k: v for k, v in keys.items() if k in keep}
+    for lang, centroid in list(profile["terms"].items()):
+        if len(centroid) > MAX_TERMS:
+            ranked = sorted(centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
+            profile["terms"][lang] = dict(ranked)

@@ -38,6 +38,7 @@ class Metrics:
     publication_delay: Histogram
     active_stories: Gauge
     broker_up: Gauge
+    state_writes: Counter
     broker_errors: Counter
 
     @classmethod
@@ -99,6 +100,9 @@ class Metrics:
                 f"{prefix}_broker_up",
                 "1 when a bootstrap broker answered the last Kafka ApiVersions probe.",
                 registry=reg,
+            ),
+            state_writes=counter(
+                "state_writes", "Story-table keys written (changelog records), after batching."
             ),
             broker_errors=counter(
                 "broker_errors", "Failed broker operations (probes, sends).", ("operation",)

@@ -31,7 +31,7 @@ from newsstream.stream.handlers import (
     ingest_many,
 )
 from newsstream.stream.health import Readiness, install_broker_probe, install_health_pages
-from newsstream.stream.tables import TableStore, make_current
+from newsstream.stream.tables import BatchedTableStore
 
 STORY_TABLE = "story-state"
 
@@ -47,6 +47,7 @@ class Pipeline:
     topics: dict[str, Any]
     ingest: IngestHandler
     consolidate: ConsolidateHandler
+    state: BatchedTableStore
     pool: ExtractionPool | None = None
 
     @property
@@ -81,20 +82,20 @@ class Pipeline:
             if extracted is None:
                 continue
             if self.fused:
-                # Table writes go to the changelog partition of the *current* event;
-                # in a batch, make each event current while it is processed.
-                make_current(event)
+                self.state.begin(event)
                 self.consolidate.consolidate(extracted, origin, out)
             else:
                 self.ingest.route(extracted, out)
+        self.metrics.state_writes.inc(self.state.flush())
         return out
 
     def consolidate_batch(self, events: Any) -> Outgoing:
         out = Outgoing()
         for event in events:
-            make_current(event)
+            self.state.begin(event)
             msg = event.message
             self.consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
+        self.metrics.state_writes.inc(self.state.flush())
         return out
 
 
@@ -143,6 +144,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         "dlq": app.topic(settings.dlq_topic, **raw),
     }
     table = app.Table(STORY_TABLE, default=None, partitions=settings.partitions)
+    state = BatchedTableStore(table)
     pipeline = Pipeline(
         app=app,
         metrics=metrics,
@@ -150,7 +152,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         settings=settings,
         topics=topics,
         ingest=IngestHandler(settings, metrics),
-        consolidate=ConsolidateHandler(settings, metrics, TableStore(table)),
+        consolidate=ConsolidateHandler(settings, metrics, state),
+        state=state,
         pool=ExtractionPool(settings.extract_processes) if settings.extract_processes else None,
     )
 

@@ -101,3 +101,25 @@ def test_cluster_keys_are_separate_namespaces() -> None:
     assert ids[0] == ids[2] != ids[1]
     assert {k.split("|", 1)[0] for k in store.data} == {"tech", "business"}
     assert sample(metrics, "newsstream_active_stories") == 2
+
+
+def test_consolidation_failure_dead_letters_the_original_record() -> None:
+    metrics = Metrics.create(CollectorRegistry())
+    settings = Settings()
+    out = Outgoing()
+    extracted = IngestHandler(settings, metrics).handle(b"a1", GOOD, ORIGIN, out)
+    assert extracted is not None
+
+    class Broken(DictStore):
+        def set(self, key: str, value: object) -> None:
+            raise RuntimeError("disk on fire")
+
+    handler = ConsolidateHandler(settings, metrics, Broken())
+    assert handler.consolidate(extracted, ORIGIN, out, (b"a1", GOOD)) is None
+    assert out.stories == []
+    key, value, headers = out.dlq[0]
+    assert (key, value) == (b"a1", GOOD)
+    parsed = DlqHeaders.from_kafka(headers)
+    assert (parsed.reason, parsed.stage) == ("processing", "consolidate")
+    assert "disk on fire" in parsed.exception_message
+    assert sample(metrics, "newsstream_articles_rejected_total", {"reason": "processing"}) == 1

@@ -5,8 +5,9 @@ embedded broker and one worker, produces synthetic articles at ``rate`` per
 second, and every minute records the worker's RSS, the story-record latency
 percentiles of that minute (record CreateTime minus the causing input record's
 CreateTime), the throughput and the active-story gauge. Stream time advances
-about 22 s per article, so a 7-day story window fills after ~27,000 articles;
-memory must stay flat after that. Results are printed as JSON lines and as a
+about 22 s per article, so the soak's 7-day story window (``--window-hours``)
+fills after ~27,000 articles (9 minutes at 50/s); memory must stay flat after
+that. Results are printed as JSON lines and as a
 Markdown table for docs/reliability.md.
 """
 
@@ -168,8 +169,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument(
+        "--window-hours",
+        type=float,
+        default=168,
+        help="story window (stream time); 168 h fills after ~27,000 articles",
+    )
     args = parser.parse_args()
-    rows = soak(args.minutes, args.rate)
+    rows = soak(args.minutes, args.rate, args.window_hours)
     print(markdown(rows))
     if rows:
         half = rows[len(rows) // 2 :]

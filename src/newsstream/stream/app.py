@@ -83,7 +83,7 @@ class Pipeline:
                 continue
             if self.fused:
                 self.state.begin(event)
-                self.consolidate.consolidate(extracted, origin, out)
+                self.consolidate.consolidate(extracted, origin, out, (msg.key, msg.value))
             else:
                 self.ingest.route(extracted, out)
         self.metrics.state_writes.inc(self.state.flush())

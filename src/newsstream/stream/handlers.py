@@ -241,7 +241,16 @@ class ConsolidateHandler:
         """Two-stage mode: a record of the cluster topic."""
         return self.consolidate(Extracted.from_bytes(raw), origin, out)
 
-    def consolidate(self, item: Extracted, origin: Origin, out: Outgoing) -> Outcome | None:
+    def consolidate(
+        self,
+        item: Extracted,
+        origin: Origin,
+        out: Outgoing,
+        original: tuple[bytes | None, bytes | None] | None = None,
+    ) -> Outcome | None:
+        """Consolidate one article. ``original`` (key, bytes of the input record) is what
+        a failure dead-letters; without it (two-stage mode, where only the extracted
+        form travels) the article's JSON is dead-lettered under its id."""
         m = self.metrics
         started = time.perf_counter()
         article, extraction = item.article, item.extraction
@@ -260,8 +269,8 @@ class ConsolidateHandler:
                 partition=origin.partition,
                 offset=origin.offset,
             )
-            body = article.model_dump_json().encode()
-            out.dlq.append((article.id.encode(), body, headers.to_kafka()))
+            key, body = original or (article.id.encode(), article.model_dump_json().encode())
+            out.dlq.append((key, body, headers.to_kafka()))
             return None
         m.stage_seconds.labels("consolidate").observe(time.perf_counter() - started)
         self._count(outcome)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
+from newsstream.core import frequency as word_frequency
 from newsstream.core.frequency import zipf
 from newsstream.core.lexicon import load_json
 
@@ -58,10 +59,15 @@ def stop_capitals(language: str) -> frozenset[str]:
     return frozenset(words | calendar_words())
 
 
+@cache
+def _noun_suffixes() -> tuple[str, ...]:
+    return tuple(word_set("de", "noun_suffixes"))
+
+
 def _has_noun_suffix(lower: str) -> bool:
-    return any(
-        lower.endswith(suffix) and len(lower) >= len(suffix) + 3
-        for suffix in word_set("de", "noun_suffixes")
+    suffixes = _noun_suffixes()
+    return lower.endswith(suffixes) and any(
+        lower.endswith(suffix) and len(lower) >= len(suffix) + 3 for suffix in suffixes
     )
 
 
@@ -69,16 +75,19 @@ def _is_compound(lower: str) -> bool:
     """A German compound whose last part is a frequent word ("technologie|riese")."""
     if len(lower) < 8:
         return False
+    # ``zipf(part, "de")``: parts of a lower-cased word are lower case already
+    frequency = word_frequency.table("de").get
     for cut in range(3, len(lower) - 3):
-        if zipf(lower[cut:], "de") < COMPOUND_HEAD:
+        if frequency(lower[cut:], 0.0) < COMPOUND_HEAD:
             continue
         modifier = lower[:cut]
         if len(lower) - cut < 5 and cut < 6:
             continue
-        if zipf(modifier, "de") >= COMPOUND_MODIFIER:
+        if frequency(modifier, 0.0) >= COMPOUND_MODIFIER:
             return True
         for link in LINKING:
-            if modifier.endswith(link) and zipf(modifier[: -len(link)], "de") >= COMPOUND_MODIFIER:
+            stem = modifier[: -len(link)]
+            if modifier.endswith(link) and frequency(stem, 0.0) >= COMPOUND_MODIFIER:
                 return True
     return False
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
+import ahocorasick
+
 from newsstream.core.lexicon import load_json
 
 FUTURE_SLACK_DAYS = 7
@@ -39,7 +41,10 @@ class _Patterns:
     relative: dict[str, int]
     next_markers: frozenset[str]
     regex: re.Pattern[str]
-    cue: re.Pattern[str]
+    words: ahocorasick.Automaton  # every month, weekday and relative word of ``regex``
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _alternation(words: list[str]) -> str:
@@ -54,10 +59,16 @@ def _patterns(language: str) -> _Patterns:
     weekdays = dict(data["weekdays"][lang])
     relative = dict(data["relative"][lang])
     suffixes = data["weekday_suffixes"][lang]
-    month = _alternation([m.capitalize() for m in months])
-    weekday = _alternation([w.capitalize() for w in weekdays] + list(weekdays))
+    month_words = [m.capitalize() for m in months]
+    weekday_words = [w.capitalize() for w in weekdays] + list(weekdays)
+    month = _alternation(month_words)
+    weekday = _alternation(weekday_words)
     rel = _alternation(list(relative))
     suffix = _alternation(suffixes)
+    words = ahocorasick.Automaton()
+    for word in month_words + weekday_words + list(relative):
+        words.add_word(word, word)
+    words.make_automaton()
     regex = re.compile(
         rf"(?P<iso>\b(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})\b)"
         rf"|(?P<num>\b(?P<nd>\d{{1,2}})\.(?P<nm>\d{{1,2}})\.(?P<ny>\d{{2,4}})\b)"
@@ -68,15 +79,19 @@ def _patterns(language: str) -> _Patterns:
         rf"|(?P<wd>\b(?P<wdname>{weekday})(?:-?(?:{suffix}))?\b)"
         rf"|(?P<rel>\b(?P<relname>{rel})\b)"
     )
-    cue = re.compile(rf"\d|\b(?:{weekday}|{rel})", re.IGNORECASE)
     return _Patterns(
         months,
         weekdays,
         relative,
         frozenset(data["next_markers"][lang]),
         regex,
-        cue,
+        words,
     )
+
+
+def load_patterns(language: str) -> None:
+    """Compile the date patterns of ``language`` now instead of on first use."""
+    _patterns(language)
 
 
 def _with_year(month: int, day: int, year: str | None, published: date) -> date | None:
@@ -104,28 +119,49 @@ def _weekday(text: str, start: int, name: str, p: _Patterns, published: date) ->
 
 
 def _resolve(match: re.Match[str], text: str, p: _Patterns, published: date) -> date | None:
-    g = match.groupdict()
-    if g["iso"]:
-        return _with_year(int(g["im"]), int(g["id"]), g["iy"], published)
-    if g["num"]:
-        return _with_year(int(g["nm"]), int(g["nd"]), g["ny"], published)
-    if g["dmy"]:
-        return _with_year(p.months[g["m1"].lower()], int(g["d1"]), g["y1"], published)
-    if g["mdy"]:
-        return _with_year(p.months[g["m2"].lower()], int(g["d2"]), g["y2"], published)
-    if g["wd"]:
-        return _weekday(text, match.start(), g["wdname"], p, published)
-    return published + timedelta(days=p.relative[g["relname"].lower()])
+    g = match.group
+    kind = match.lastgroup  # the alternative that matched (it encloses the others)
+    if kind == "iso":
+        return _with_year(int(g("im")), int(g("id")), g("iy"), published)
+    if kind == "num":
+        return _with_year(int(g("nm")), int(g("nd")), g("ny"), published)
+    if kind == "dmy":
+        return _with_year(p.months[g("m1").lower()], int(g("d1")), g("y1"), published)
+    if kind == "mdy":
+        return _with_year(p.months[g("m2").lower()], int(g("d2")), g("y2"), published)
+    if kind == "wd":
+        return _weekday(text, match.start(), g("wdname"), p, published)
+    return published + timedelta(days=p.relative[g("relname").lower()])
+
+
+def _starts(text: str, p: _Patterns) -> list[int]:
+    """Where a date may start: every alternative of ``regex`` opens with a digit (after a
+    word boundary, so at the start of a run of digits) or with one of ``p.words``."""
+    starts = {end - len(word) + 1 for end, word in p.words.iter(text)}
+    starts.update(match.start() for match in _DIGITS.finditer(text))
+    return sorted(starts)
 
 
 def find_dates(text: str, language: str, published_at: datetime) -> list[DateMention]:
-    """Date expressions in ``text`` (one sentence), resolved against ``published_at``."""
+    """Date expressions in ``text`` (one sentence), resolved against ``published_at``.
+
+    The same matches as ``regex.finditer(text)``, tried only where one may start.
+    """
     patterns = _patterns(language)
-    if patterns.cue.search(text) is None:
+    starts = _starts(text, patterns)
+    if not starts:
         return []
     published = published_at.date()
     found = []
-    for match in patterns.regex.finditer(text):
+    end = 0
+    match_at = patterns.regex.match
+    for start in starts:
+        if start < end:
+            continue
+        match = match_at(text, start)
+        if match is None:
+            continue
+        end = match.end()
         value = _resolve(match, text, patterns, published)
         if value is not None:
             found.append(DateMention(match.start(), value))

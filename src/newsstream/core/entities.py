@@ -19,7 +19,7 @@ entity and how prominent it is:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from newsstream.core.extracted import Entity
@@ -37,7 +37,7 @@ BODY_WEIGHT = 1.0
 @dataclass(slots=True)
 class _Group:
     type: str
-    names: Counter[str] = field(default_factory=Counter)
+    names: dict[str, int] = field(default_factory=dict)  # name -> mentions using it
     canonical: str | None = None
     mentions: list[Mention] = field(default_factory=list)
 
@@ -75,18 +75,21 @@ class _Resolver:
         self.short_orgs: dict[str, tuple[str, str]] = {}
 
     def _key(self, kind: str, name: str) -> tuple[str, str]:
-        key = name.lower()
         if kind == "ORG":
             words = name.split()
-            while len(words) > 1 and words[-1] in gazetteer().org_suffixes:
+            suffixes = gazetteer().org_suffixes
+            while len(words) > 1 and words[-1] in suffixes:
                 words.pop()
-            key = " ".join(words).lower()
-        return (kind, key)
+            return (kind, " ".join(words).lower())
+        return (kind, name.lower())
 
     def _add(self, key: tuple[str, str], mention: Mention, canonical: str | None) -> None:
-        group = self.groups.setdefault(key, _Group(key[0]))
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _Group(key[0])
         group.mentions.append(mention)
-        group.names[mention.text] += 1
+        names = group.names
+        names[mention.text] = names.get(mention.text, 0) + 1
         if canonical:
             group.canonical = canonical
         mention.type = key[0]
@@ -113,8 +116,9 @@ class _Resolver:
 
     def _add_person(self, mention: Mention) -> None:
         full = mention.text
+        ending = " " + full.lower()
         for (kind, name), group in self.groups.items():
-            if kind == "PERSON" and name.endswith(" " + full.lower()):
+            if kind == "PERSON" and name.endswith(ending):
                 self._add((kind, name), mention, group.canonical)
                 return
         self._add(self._key("PERSON", full), mention, None)
@@ -162,7 +166,10 @@ def _canonical(group: _Group) -> str:
     """The fullest name used; a known place keeps the article's spelling ("Deutschland")."""
     if group.canonical and group.type != "LOC":
         return group.canonical
-    return max(group.names, key=lambda n: (len(n.split()), group.names[n], len(n), n))
+    names = group.names
+    if len(names) == 1:
+        return next(iter(names))
+    return max(names, key=lambda n: (len(n.split()), names[n], len(n), n))
 
 
 def _weight(mention: Mention, title_sentences: int, lead_sentence: int) -> float:
@@ -179,25 +186,29 @@ def analyze_entities(
     resolver = _Resolver(found, language)
     resolver.resolve()
     lead = title_sentences
-    scored: list[tuple[float, Entity]] = []
+    scored: list[tuple[float, str, str, tuple[str, ...], int, int]] = []
     kept: list[Mention] = []
     for group in resolver.groups_in_order():
         name = _canonical(group)
-        weight = sum(_weight(m, title_sentences, lead) for m in group.mentions)
+        mentions = group.mentions
+        weight = 0.0
+        earliest = mentions[0]
+        for m in mentions:
+            weight += _weight(m, title_sentences, lead)
+            if (m.sentence, m.first) < (earliest.sentence, earliest.first):
+                earliest = m
+            m.canonical = name
         names = set(group.names)
         if group.canonical:
             names.add(group.canonical)
-        aliases = tuple(sorted(n for n in names if n != name))
-        earliest = min(group.mentions, key=lambda m: (m.sentence, m.first))
+        names.discard(name)
         first = sentences[earliest.sentence].offset(earliest.first)
-        for mention in group.mentions:
-            mention.canonical = name
-        kept.extend(group.mentions)
-        scored.append((weight, Entity(name, group.type, aliases, len(group.mentions), first)))
-    top = max((w for w, _ in scored), default=1.0) or 1.0
+        kept.extend(mentions)
+        scored.append((weight, name, group.type, tuple(sorted(names)), len(mentions), first))
+    top = max((w for w, *_ in scored), default=1.0) or 1.0
     entities = [
-        Entity(e.name, e.type, e.aliases, e.mentions, e.first_position, round(w / top, 4))
-        for w, e in scored
+        Entity(name, kind, aliases, count, first, round(w / top, 4))
+        for w, name, kind, aliases, count, first in scored
     ]
     entities.sort(key=lambda e: (-e.salience, e.first_position, e.name))
     kept.sort(key=lambda m: (m.sentence, m.first))

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from newsstream.core.event_context import EventContext, SentenceView, clause, nearest
+from newsstream.core.event_context import EventContext, SentenceView, nearest
 from newsstream.core.mentions import Mention
 from newsstream.core.triggers import CLAUSE_END, Hit
 
@@ -61,7 +61,7 @@ def _coordinated(view: SentenceView, chosen: Mention) -> list[Mention]:
         while 0 <= j + step < len(ordered):
             a, b = (ordered[j + step], ordered[j]) if step < 0 else (ordered[j], ordered[j + step])
             between = lower[a.last : b.first]
-            if not between or not all(t in CONJUNCTIONS for t in between):
+            if not between or not CONJUNCTIONS.issuperset(between):
                 break
             j += step
             group.append(ordered[j])
@@ -87,7 +87,7 @@ def _pronoun_spot(
     ctx: EventContext, view: SentenceView, hit: Hit, directions: tuple[str, ...]
 ) -> int | None:
     lower = view.s.lower
-    start, end = clause(lower, hit.first, hit.last)
+    start, end = view.clause(hit.first, hit.last)
     spots: list[int] = []
     if "before" in directions or hit.nominal:
         spots += list(range(hit.first - 1, max(start, hit.first - 9) - 1, -1))
@@ -110,7 +110,7 @@ def _pronoun_referent(ctx: EventContext, view: SentenceView, spot: int) -> str |
 
 def _relative_antecedent(view: SentenceView, hit: Hit) -> int | None:
     lower = view.s.lower
-    start, _ = clause(lower, hit.first, hit.last)
+    start, _ = view.clause(hit.first, hit.last)
     if start >= 2 and lower[start] in RELATIVES and lower[start - 1] == ",":
         return start - 1
     return None

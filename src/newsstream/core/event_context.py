@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from newsstream.core.common_words import word_set
 from newsstream.core.dates import DateMention
@@ -34,6 +35,16 @@ class SentenceView:
     misc: list[Mention] = field(default_factory=list)
     roles: list[tuple[int, str]] | None = None
     dates: list[DateMention] | None = None
+    clauses: dict[tuple[int, int], tuple[int, int]] | None = None
+
+    def clause(self, first: int, last: int) -> tuple[int, int]:
+        """``clause(self.s.lower, first, last)``, computed once per span."""
+        if self.clauses is None:
+            self.clauses = {}
+        span = self.clauses.get((first, last))
+        if span is None:
+            span = self.clauses[first, last] = clause(self.s.lower, first, last)
+        return span
 
 
 def clause(lower: list[str], first: int, last: int) -> tuple[int, int]:
@@ -52,9 +63,8 @@ def clause(lower: list[str], first: int, last: int) -> tuple[int, int]:
 
 def _commas(lower: list[str], a: int, b: int) -> tuple[int, bool]:
     """Commas between positions ``a`` and ``b`` and whether a hard break lies there."""
-    lo, hi = min(a, b), max(a, b)
-    segment = lower[lo:hi]
-    return segment.count(","), any(t in HARD_BREAKS for t in segment)
+    segment = lower[a:b] if a < b else lower[b:a]
+    return segment.count(","), not HARD_BREAKS.isdisjoint(segment)
 
 
 def nearest(
@@ -68,22 +78,42 @@ def nearest(
     """The candidate closest to the trigger on one side (commas cost, hard breaks stop)."""
     lower = view.s.lower
     best: tuple[int, Mention] | None = None
+    first = hit.first
     for m in candidates:
-        if any(m.first <= p < m.last for p in hit.positions):
+        if (  # the mention holds a word of the trigger (which lie in first..last)
+            m.last > first
+            and m.first <= hit.last
+            and any(m.first <= p < m.last for p in hit.positions)
+        ):
             continue
-        if direction == "after" and m.first > hit.first:
-            distance = m.first - hit.first
-        elif direction == "before" and m.last <= hit.first:
-            distance = hit.first - m.last + 1
+        if direction == "after" and m.first > first:
+            distance = m.first - first
+        elif direction == "before" and m.last <= first:
+            distance = first - m.last + 1
         else:
             continue
-        commas, hard = _commas(lower, m.first, hit.first)
-        if hard or distance > limit or (commas and not cross_commas):
+        if distance > limit:
+            continue
+        commas, hard = _commas(lower, m.first, first)
+        if hard or (commas and not cross_commas):
             continue
         score = distance + COMMA_COST * commas
         if best is None or score < best[0]:
             best = (score, m)
     return best[1] if best else None
+
+
+@cache
+def _cue_words(lang: str) -> tuple[frozenset[str], ...]:
+    """Negation, hedge, modal, announcement, passive and pronoun words of ``lang``."""
+    return (
+        word_set(lang, "negation"),
+        word_set(lang, "hedge"),
+        word_set(lang, "modal"),
+        word_set(lang, "announce") | word_set(lang, "reporting"),
+        word_set(lang, "passive"),
+        word_set(lang, "pronouns"),
+    )
 
 
 class EventContext:
@@ -102,13 +132,14 @@ class EventContext:
         self.published_at = published_at
         self.title_sentences = title_sentences
         self.g = gazetteer()
-        lang = language if language in ("en", "de") else "en"
-        self.negation = word_set(lang, "negation")
-        self.hedge = word_set(lang, "hedge")
-        self.modal = word_set(lang, "modal")
-        self.announce = word_set(lang, "announce") | word_set(lang, "reporting")
-        self.passive = word_set(lang, "passive")
-        self.pronouns = word_set(lang, "pronouns")
+        (
+            self.negation,
+            self.hedge,
+            self.modal,
+            self.announce,
+            self.passive,
+            self.pronouns,
+        ) = _cue_words(language if language in ("en", "de") else "en")
         self.org_names = [e.name for e in entities if e.type == "ORG"]
         self.main_org = self.org_names[0] if self.org_names else None
         self.views = [SentenceView(s) for s in sentences]
@@ -122,7 +153,7 @@ class EventContext:
                 view.misc.append(mention)
 
     def passive_before(self, view: SentenceView, hit: Hit, window: int = 3) -> bool:
-        return any(w in self.passive for w in view.s.lower[max(0, hit.first - window) : hit.first])
+        return not self.passive.isdisjoint(view.s.lower[max(0, hit.first - window) : hit.first])
 
     def roles(self, view: SentenceView) -> list[tuple[int, str]]:
         """(position, canonical role) of the role words of a sentence."""

@@ -9,7 +9,7 @@ only hiring organisation. A person event left without any person is dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from newsstream.core.event_organisations import PERSON_TYPES
@@ -29,6 +29,22 @@ class Draft:
     confidence: float
     sentence: str
     index: int
+
+
+def _copy(d: Draft) -> Draft:
+    """``dataclasses.replace(d, actors=list(d.actors))``, without its introspection."""
+    return Draft(
+        d.type,
+        list(d.actors),
+        d.organization,
+        d.org_fallback,
+        d.role,
+        d.occurred_at,
+        d.explicit_date,
+        d.confidence,
+        d.sentence,
+        d.index,
+    )
 
 
 def _compatible(a: Draft, b: Draft) -> bool:
@@ -69,7 +85,7 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     for draft in drafts:
         target = next((m for m in merged if _compatible(m, draft)), None)
         if target is None:
-            merged.append(replace(draft, actors=list(draft.actors)))
+            merged.append(_copy(draft))
         else:
             _absorb(target, draft)
     hires = {m.organization for m in merged if m.type == "hiring" and m.organization}

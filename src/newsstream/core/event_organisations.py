@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from newsstream.core.event_context import PUNCT_BREAKS, EventContext, SentenceView, clause, nearest
+from newsstream.core.event_context import PUNCT_BREAKS, EventContext, SentenceView, nearest
 from newsstream.core.mentions import Mention
 from newsstream.core.triggers import Hit
 
@@ -103,7 +103,11 @@ def _candidates(
     for org in view.orgs:
         if kind in BUSINESS and ctx.g.is_authority(org.canonical or org.text):
             continue
-        if any(org.first <= p < org.last for p in hit.positions):
+        if (
+            org.last > hit.first
+            and org.first <= hit.last
+            and any(org.first <= p < org.last for p in hit.positions)
+        ):
             continue
         if kind in NEW_POST and _former(lower, org):
             continue
@@ -130,7 +134,7 @@ def _nominal_agent(view: SentenceView, hit: Hit, orgs: list[Mention]) -> Mention
     ]
     if by:
         return by[0]
-    start, _ = clause(lower, hit.first, hit.last)
+    start, _ = view.clause(hit.first, hit.last)
     subjects = [m for m in orgs if start <= m.first and m.last <= hit.first]
     return subjects[-1] if subjects else None
 

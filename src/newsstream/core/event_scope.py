@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from newsstream.core.event_context import EventContext, SentenceView, clause
+from newsstream.core.event_context import EventContext, SentenceView
 from newsstream.core.triggers import Hit
 
 INDEFINITE = frozenset({"a", "an", "eine", "einer", "einen", "einem", "eines"})
@@ -25,22 +25,23 @@ MODAL_PENALTY = 0.15
 def assertion_penalty(ctx: EventContext, view: SentenceView, hit: Hit) -> float | None:
     """Confidence penalty of the clause around ``hit``; None when not asserted."""
     lower = view.s.lower
-    start, end = clause(lower, hit.first, hit.last)
-    inside = set(range(hit.first, hit.last + 1))
-    words = [lower[p] for p in range(start, end) if p not in inside]
-    for p in range(start, end):
-        if p in inside or lower[p] not in ctx.negation:
-            continue
-        if p + 1 < len(lower) and lower[p + 1] in NOT_A_NEGATION_BEFORE:
-            continue
-        if not hit.nominal or hit.first - p <= 2:
-            return None
-    indefinite = hit.first > 0 and lower[hit.first - 1] in INDEFINITE
+    first, last = hit.first, hit.last
+    start, end = view.clause(first, last)
+    words = lower[start:first] + lower[last + 1 : end]  # the clause without the trigger
+    if not ctx.negation.isdisjoint(words):
+        for p in range(start, end):
+            if first <= p <= last or lower[p] not in ctx.negation:
+                continue
+            if p + 1 < len(lower) and lower[p + 1] in NOT_A_NEGATION_BEFORE:
+                continue
+            if not hit.nominal or first - p <= 2:
+                return None
+    indefinite = first > 0 and lower[first - 1] in INDEFINITE
     if hit.nominal and not indefinite:
         return 0.0
-    if any(w in ctx.hedge for w in words) or lower[-1] == "?":
+    if not ctx.hedge.isdisjoint(words) or lower[-1] == "?":
         return None
-    if any(w in ctx.modal for w in words):
-        announced = any(w in ctx.announce for w in lower[: hit.first])
+    if not ctx.modal.isdisjoint(words):
+        announced = not ctx.announce.isdisjoint(lower[:first])
         return MODAL_PENALTY if announced else None
     return 0.0

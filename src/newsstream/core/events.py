@@ -50,7 +50,7 @@ def _org_nearby(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
 
 def _constraints_ok(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
     for constraint in hit.trigger.constraints:
-        if constraint == "person" and not (view.persons or ctx.pronouns.intersection(view.s.lower)):
+        if constraint == "person" and not view.persons and ctx.pronouns.isdisjoint(view.s.lower):
             return False
         if constraint == "org" and not view.orgs:
             return False
@@ -75,7 +75,7 @@ def _role(ctx: EventContext, view: SentenceView, hit: Hit) -> str | None:
         return far / 2 if at > 0 and lower[at - 1] in ROLE_MARKERS else far
 
     _, role = min(roles, key=distance)
-    interim = INTERIM_MARKERS.intersection(lower) or "interim basis" in view.s.text
+    interim = not INTERIM_MARKERS.isdisjoint(lower) or "interim basis" in view.s.text
     if interim and not role.startswith(("interim", "co-")) and role in INTERIM_ROLES:
         role = f"interim {role}"
     return role
@@ -133,7 +133,7 @@ def _draft(ctx: EventContext, view: SentenceView, hit: Hit, bound: set[int]) -> 
 def _drafts(ctx: EventContext) -> list[Draft]:
     drafts: list[Draft] = []
     for view in ctx.views:
-        if not (view.persons or view.orgs or ctx.pronouns.intersection(view.s.lower)):
+        if not (view.persons or view.orgs or not ctx.pronouns.isdisjoint(view.s.lower)):
             continue
         hits = find_triggers(view.s, ctx.language)
         bound: set[int] = set()

@@ -10,34 +10,40 @@ from __future__ import annotations
 
 import re
 
+from newsstream.core.dates import load_patterns
 from newsstream.core.entities import analyze_entities, document_text
 from newsstream.core.events import analyze_events
 from newsstream.core.extracted import Extraction
-from newsstream.core.fingerprints import fingerprint
+from newsstream.core.fingerprints import document_words, fingerprint_of
 from newsstream.core.frequency import table
 from newsstream.core.gazetteer import gazetteer
-from newsstream.core.language import detect_language
+from newsstream.core.language import detect_language, load_model
 from newsstream.core.sentences import segment
 from newsstream.core.triggers import lexicon
 from newsstream.models import Article
 
-_FIRST_SENTENCE = re.compile(r"^(.{20,400}?[.!?])(?:\s|$)", re.DOTALL)
+# The lead is ``^(.{20,400}?[.!?])(?:\s|$)`` (DOTALL): up to the first end mark at index
+# 20 to 400 that white space or the end follows, found here by one search from index 20.
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
 def lead_sentence(body: str, title: str) -> str:
     text = body.strip()
-    match = _FIRST_SENTENCE.match(text)
-    if match:
-        return " ".join(match.group(1).split())
+    match = _SENTENCE_END.search(text, 20)
+    if match and match.start() <= 400:
+        return " ".join(text[: match.start() + 1].split())
     return " ".join(text[:300].split()) or title
 
 
 def warm_up() -> None:
-    """Load lexicons and frequency tables now (about a second) instead of on first use."""
+    """Load lexicons, frequency tables and the language model now (about a second)
+    instead of on first use."""
     gazetteer()
+    load_model()
     for language in ("en", "de"):
         table(language)
         lexicon(language)
+        load_patterns(language)
 
 
 def extract(article: Article) -> Extraction:
@@ -58,6 +64,6 @@ def extract(article: Article) -> Extraction:
         language=language,
         entities=analysis.entities,
         events=events,
-        fingerprint=fingerprint(article.title, article.body),
+        fingerprint=fingerprint_of(document_words(text, sentences)),
         lead=lead_sentence(article.body, article.title),
     )

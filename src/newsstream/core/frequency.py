@@ -29,8 +29,10 @@ def table(language: str) -> dict[str, float]:
         zipf = 9.0 - index / 100.0
         if zipf < FLOOR:
             break
+        value = round(zipf, 2)
+        setdefault = result.setdefault
         for word in bucket:
-            result.setdefault(word, round(zipf, 2))
+            setdefault(word, value)
     return result
 
 

@@ -79,6 +79,8 @@ class Gazetteer:
         self.first_names = load_words("first_names.txt")
         self.roles = {tuple(k.split()): v for k, v in load_mapping("roles.tsv").items()}
         self.role_words = frozenset(k[0] for k in self.roles)
+        self.role_last_words = frozenset(k[-1] for k in self.roles if len(k) > 1)
+        self.compound_roles = frozenset(k[0] for k in self.roles if len(k) == 1 and len(k[0]) >= 5)
         markers = load_json("org_markers.json")
         self.org_suffixes = frozenset(markers["suffixes"])
         self.org_heads = frozenset(markers["heads"])
@@ -104,12 +106,17 @@ class Gazetteer:
         if kind == "PERSON" and len(words) > 1 and not ambiguous:
             self.surnames.setdefault(words[-1], entry)
 
+    def candidates(self, token: str, language: str) -> list[Entry] | None:
+        """The entries that may start at ``token``, longest first."""
+        first = strip_possessive(token)
+        found = self.by_first.get(first.lower())
+        if found is None and language == "de" and first.endswith("s"):
+            found = self.by_first.get(first[:-1].lower())
+        return found
+
     def lookup(self, tokens: list[str], i: int, language: str) -> Entry | None:
         """The longest entry starting at ``tokens[i]`` (possessive endings ignored)."""
-        first = strip_possessive(tokens[i])
-        candidates = self.by_first.get(first.lower())
-        if candidates is None and language == "de" and first.endswith("s"):
-            candidates = self.by_first.get(first[:-1].lower())
+        candidates = self.candidates(tokens[i], language)
         if not candidates:
             return None
         for entry in candidates:
@@ -118,18 +125,23 @@ class Gazetteer:
         return None
 
     def _matches(self, entry: Entry, tokens: list[str], i: int, language: str) -> bool:
-        size = len(entry.words)
+        words = entry.words
+        size = len(words)
         if i + size > len(tokens):
             return False
-        for offset, word in enumerate(entry.words):
+        ambiguous = entry.ambiguous
+        for offset in range(size - 1):
             token = tokens[i + offset]
-            if offset == size - 1:
-                token = strip_possessive(token)
-                if language == "de" and token != word and token[:-1] == word and token[-1] == "s":
-                    token = word
-            if not _word_matches(token, word, entry.ambiguous, language):
+            word = words[offset]
+            if token != word and not _word_matches(token, word, ambiguous, language):
                 return False
-        return True
+        token = strip_possessive(tokens[i + size - 1])  # the last word
+        word = words[-1]
+        if token == word:
+            return True
+        if language == "de" and token[:-1] == word and token[-1] == "s":
+            return True  # German genitive ("Microsofts")
+        return _word_matches(token, word, ambiguous, language)
 
     def role_at(self, lower: list[str], i: int) -> tuple[str, int] | None:
         """(canonical role, length in tokens) of a role phrase starting at ``lower[i]``."""
@@ -150,11 +162,9 @@ class Gazetteer:
         lower = word.lower()
         if len(lower) < 8 or not word[:1].isupper():
             return False
-        return any(
-            lower.endswith(role[0]) and len(lower) - len(role[0]) >= 4
-            for role in self.roles
-            if len(role) == 1 and len(role[0]) >= 5
-        )
+        # a one-word role of 5+ letters after at least 4 others
+        heads = self.compound_roles
+        return any(lower[cut:] in heads for cut in range(4, len(lower) - 4))
 
     @lru_cache(maxsize=1 << 15)  # noqa: B019 - one instance per process
     def is_descriptor(self, word: str) -> bool:
@@ -175,8 +185,11 @@ class Gazetteer:
         if word in self.org_prefixes:
             return True
         lower = word.lower()
-        return word[:1].isupper() and any(
-            lower.endswith(e) and len(lower) > len(e) + 2 for e in self.prefix_endings
+        endings = self.prefix_endings
+        return (
+            word[:1].isupper()
+            and lower.endswith(endings)
+            and any(lower.endswith(e) and len(lower) > len(e) + 2 for e in endings)
         )
 
 

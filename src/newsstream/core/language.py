@@ -39,14 +39,31 @@ EXCLUSIVE_WORDS = {
 }
 
 
+def _letter_runs(sample: str) -> list[str]:
+    """``_WORD.findall(sample)``; a whitespace-separated piece of letters only is one run."""
+    runs: list[str] = []
+    findall = _WORD.findall
+    for piece in sample.split():
+        if piece.isalpha():
+            runs.append(piece)
+        else:
+            runs.extend(findall(piece))
+    return runs
+
+
 def _vote(sample: str) -> tuple[str, int, int]:
-    words = [w.lower() for w in _WORD.findall(sample)]
+    words = list(map(str.lower, _letter_runs(sample)))
     counts = sorted(
-        ((sum(w in table for w in words), lang) for lang, table in EXCLUSIVE_WORDS.items()),
+        ((sum(map(table.__contains__, words)), lang) for lang, table in EXCLUSIVE_WORDS.items()),
         reverse=True,
     )
     (top, best), (second, _) = counts
     return best, top, second
+
+
+def load_model() -> None:
+    """Load py3langid's model now (about half a second) instead of on first use."""
+    py3langid.classify("warm up")
 
 
 def detect_language(text: str, declared: str | None = None) -> str:

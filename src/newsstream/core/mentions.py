@@ -19,18 +19,22 @@ or in a title-case headline too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from itertools import compress
 
 from newsstream.core.common_words import german_common, is_common, word_set
 from newsstream.core.frequency import zipf
 from newsstream.core.gazetteer import Entry, Gazetteer, gazetteer, strip_possessive
 from newsstream.core.sentences import Sentence
-from newsstream.core.token_profile import profiles
+from newsstream.core.token_profile import TokenProfile, profiles
 
 MAX_RUN = 5
 TITLE_CASE_SHARE = 0.75
 COMMON_LAST_WORD = 3.5
 ORG_MODIFIER_COMMON = 4.0
 OPENERS = frozenset({"„", "“", '"', "‘", "‚", "'", "(", ":", "—", "–", "-", "«", "»", "["})
+SENTENCE_OPENERS = OPENERS | {".", "!", "?"}  # a token after these starts a sentence
+CANDIDATE_CACHE = 1 << 16
 PARTICLES = frozenset({"von", "van", "de", "der", "den", "di", "da", "du", "le", "la", "bin", "al"})
 ARTICLES_EN = frozenset({"the", "a", "an"})
 PLACE_ROLES = frozenset(
@@ -70,6 +74,38 @@ def is_cap(token: str) -> bool:
     return head.islower() and not token.islower()
 
 
+class _WorthALook(dict[str, bool]):
+    """token -> capitalised and alphabetic, or a lower-case known name (pure, cached).
+
+    Bounded: cleared when it reaches ``CANDIDATE_CACHE`` entries.
+    """
+
+    def __missing__(self, token: str) -> bool:
+        if len(self) >= CANDIDATE_CACHE:
+            self.clear()
+        low = token.lower()
+        keys = gazetteer().lower_keys
+        value = self[token] = (token != low and token[:1].isalpha()) or low in keys
+        return value
+
+
+_WORTH_A_LOOK = _WorthALook()
+
+
+@cache
+def _cue_words(language: str) -> tuple[frozenset[str], ...]:
+    """Person titles, determiners, organisation and location prepositions, and the words
+    that may end an organisation name ("&", heads, suffixes) of ``language``."""
+    g = gazetteer()
+    return (
+        word_set(language, "person_titles") | word_set("en", "person_titles"),
+        word_set(language, "determiners"),
+        word_set(language, "prepositions_org"),
+        word_set(language, "location_prepositions"),
+        g.org_heads | g.org_suffixes | {"&"},
+    )
+
+
 class MentionFinder:
     """Finds the mentions of one document (holds the document-level evidence)."""
 
@@ -78,15 +114,18 @@ class MentionFinder:
         self.language = language
         self.g: Gazetteer = gazetteer()
         self.p = profiles(language).__getitem__
-        self.titles = word_set(language, "person_titles") | word_set("en", "person_titles")
-        self.determiners = word_set(language, "determiners")
-        self.org_prepositions = word_set(language, "prepositions_org")
-        self.loc_prepositions = word_set(language, "location_prepositions")
+        (
+            self.titles,
+            self.determiners,
+            self.org_prepositions,
+            self.loc_prepositions,
+            self.boundary,
+        ) = _cue_words(language)
         self.title_sentences = title_sentences
         self.title_case = self._title_case()
-        self.boundary = self.g.org_heads | self.g.org_suffixes | {"&"}
         self.known: set[str] = set()
         self.mid_caps: set[str] = set()
+        self.person_starts: set[tuple[int, int]] = set()  # (sentence, token) opening a person
         self._prescan()
 
     # -- document evidence -------------------------------------------------------------
@@ -101,46 +140,51 @@ class MentionFinder:
         ]
         return bool(words) and sum(t[0].isupper() for t in words) >= TITLE_CASE_SHARE * len(words)
 
-    def _candidates(self, s: Sentence) -> list[int]:
+    @staticmethod
+    def _candidates(s: Sentence) -> list[int]:
         """Positions worth a look: capitalised tokens and lower-case known names."""
-        keys = self.g.lower_keys
-        return [
-            i
-            for i, (token, low) in enumerate(zip(s.tokens, s.lower, strict=True))
-            if (token != low and token[:1].isalpha()) or low in keys
-        ]
+        tokens = s.tokens
+        return list(compress(range(len(tokens)), map(_WORTH_A_LOOK.__getitem__, tokens)))
 
     def _prescan(self) -> None:
-        self.candidates = [self._candidates(s) for s in self.sentences]
+        self.candidates = candidates = [self._candidates(s) for s in self.sentences]
         english = self.language != "de"
         p = self.p
+        known = self.known
+        mid_caps = self.mid_caps
+        person_starts = self.person_starts
         for s in self.sentences:
             tokens = s.tokens
+            n = len(tokens)
             body = english and s.index >= self.title_sentences
-            for i in self.candidates[s.index]:
+            for i in candidates[s.index]:
                 info = p(tokens[i])
-                if i + 1 < len(tokens) and (
-                    (info.first_name and self._is_first_name(s, i)) or self._cued_person(s, i)
+                if i + 1 < n and (
+                    (info.first_name and self._is_first_name(s, i))
+                    or (i and tokens[i + 1][:1].isupper() and self._cued_person(s, i))
                 ):
+                    person_starts.add((s.index, i))
                     following = p(tokens[i + 1])
                     if following.surname_like:
-                        self.known.add(following.bare)
-                if body and info.cap and not self._initial(s, i):
-                    self.mid_caps.add(info.bare)
+                        known.add(following.bare)
+                # not at a sentence start (``_initial`` for a body sentence)
+                if body and info.cap and i and tokens[i - 1] not in SENTENCE_OPENERS:
+                    mid_caps.add(info.bare)
 
     # -- token tests -------------------------------------------------------------------
     def _initial(self, s: Sentence, i: int) -> bool:
         if s.index < self.title_sentences and self.title_case:
             return True
-        return i == 0 or s.tokens[i - 1] in OPENERS or s.tokens[i - 1] in ".!?"
+        return i == 0 or s.tokens[i - 1] in SENTENCE_OPENERS
 
     def _is_first_name(self, s: Sentence, i: int) -> bool:
         """A given name followed by a capitalised word that is not a known org or place."""
         if not self.p(s.tokens[i]).first_name or i + 1 >= len(s.tokens):
             return False
-        if not self.p(s.tokens[i + 1]).gazetteer_key:
+        nxt = self.p(s.tokens[i + 1])
+        if not nxt.gazetteer_key:
             return True
-        following = self.g.lookup(s.tokens, i + 1, self.language)
+        following = self._lookup(s, i + 1, nxt)
         return following is None or following.type == "PERSON"
 
     def _after_determiner(self, s: Sentence, i: int) -> bool:
@@ -151,6 +195,9 @@ class MentionFinder:
             if not s.tokens[back].isalpha() or not s.tokens[back][0].islower():
                 return False
         return False
+
+    def _zipf_en(self, info: TokenProfile) -> float:
+        return info.zipf if self.language == "en" else zipf(info.bare, "en")
 
     def _known(self, token: str) -> bool:
         if token in self.known or token in self.g.surnames:
@@ -176,7 +223,7 @@ class MentionFinder:
             return not self._after_determiner(s, i)
         if self._initial(s, i):
             return info.bare in self.mid_caps or not info.common_initial
-        if i > 0 and s.lower[i - 1] in ARTICLES_EN and zipf(info.bare, "en") >= 4.0:
+        if i > 0 and s.lower[i - 1] in ARTICLES_EN and self._zipf_en(info) >= 4.0:
             return False
         return not info.common
 
@@ -185,10 +232,13 @@ class MentionFinder:
         if i == 0:
             return False
         previous = s.tokens[i - 1]
-        if self.p(previous).role or (self.language == "de" and self.g.role_compound(previous)):
+        info = self.p(previous)
+        if info.role or info.role_compound:
             return True
         if "-" in previous and self.g.role_of_word(previous.rsplit("-", 1)[1]):
             return True
+        if s.lower[i - 1] not in self.g.role_last_words:  # no role phrase can end here
+            return False
         return any(
             self.g.roles.get(tuple(s.lower[i - size : i])) for size in (2, 3) if i - size >= 0
         )
@@ -203,7 +253,7 @@ class MentionFinder:
             return True
         if i >= 2 and s.lower[i - 1] in self.org_prepositions and self._role_before(s, i - 1):
             return s.lower[i - 2] not in PLACE_ROLES
-        if strip_possessive(s.tokens[last - 1]) != s.tokens[last - 1] and last < len(s.tokens):
+        if self.p(s.tokens[last - 1]).possessive and last < len(s.tokens):
             return self.g.role_at(s.lower, last) is not None
         return (
             last + 1 < len(s.tokens)
@@ -242,24 +292,31 @@ class MentionFinder:
         mentions: list[Mention] = []
         p = self.p
         boundary = self.boundary
-        known = self._known
-        for s in self.sentences:
+        known = self.known
+        surnames = self.g.surnames
+        german = self.language == "de"
+        at = self._at
+        for s, candidates in zip(self.sentences, self.candidates, strict=True):
             tokens = s.tokens
             n = len(tokens)
             end = 0
-            for i in self.candidates[s.index]:
+            for i in candidates:
                 if i < end:
                     continue
                 token = tokens[i]
                 if (  # fast path: an ordinary word with no name cue around it
                     p(token).plain
-                    and not known(token)
+                    and not (  # ``_known``
+                        token in known
+                        or token in surnames
+                        or (german and token[-1] == "s" and token[:-1] in known)
+                    )
                     and (i + 1 >= n or tokens[i + 1] not in boundary)
                     and (i + 2 >= n or tokens[i + 2] not in boundary)
                     and (i == 0 or not p(tokens[i - 1]).cue)
                 ):
                     continue
-                end = self._at(s, i, mentions)
+                end = at(s, i, mentions)
         return mentions
 
     def _emit(
@@ -270,17 +327,29 @@ class MentionFinder:
         last: int,
         kind: str | None,
         entry: Entry | None = None,
+        words: list[str] | None = None,
     ) -> int:
-        words = [self.p(t).bare for t in s.tokens[first:last]]
-        text = " ".join(words) if len(words) > 1 else words[0]
+        if words is not None:
+            text = " ".join(words) if len(words) > 1 else words[0]
+        elif last == first + 1:
+            text = self.p(s.tokens[first]).bare
+        else:
+            text = " ".join([self.p(t).bare for t in s.tokens[first:last]])
         canonical = entry.canonical if entry else None
         mentions.append(Mention(text, kind, s.index, first, last, canonical))
         return last
 
+    def _lookup(self, s: Sentence, i: int, info: TokenProfile) -> Entry | None:
+        """``self.g.lookup(s.tokens, i, self.language)``; ``info`` is the profile of token i."""
+        if info.one_word_entries:
+            return info.entry
+        return self.g.lookup(s.tokens, i, self.language)
+
     def _gazetteer(self, s: Sentence, i: int) -> Entry | None:
-        if not self.p(s.tokens[i]).gazetteer_key:
+        info = self.p(s.tokens[i])
+        if not info.gazetteer_key:
             return None
-        entry = self.g.lookup(s.tokens, i, self.language)
+        entry = self._lookup(s, i, info)
         if entry is None:
             return None
         if entry.ambiguous and (
@@ -294,12 +363,14 @@ class MentionFinder:
         info = self.p(token)
         if not info.alpha or "/" in token:
             return i + 1
-        entry = self._gazetteer(s, i)
+        entry = self._gazetteer(s, i) if info.gazetteer_key else None
         if entry is not None and len(entry.words) > 1:
             return self._emit_known(mentions, s, i, entry)
         if not info.cap:
             return self._emit(mentions, s, i, i + 1, entry.type, entry) if entry else i + 1
-        if (info.first_name and self._is_first_name(s, i)) or self._cued_person(s, i):
+        # a given name or a cued person (``_is_first_name`` / ``_cued_person``, as found by
+        # ``_prescan``: ``_at`` only sees candidate positions)
+        if (s.index, i) in self.person_starts:
             person_end = self._person_run(s, i)
             if person_end > i + 1:
                 self._emit(mentions, s, i, person_end, "PERSON", self._known_person(s, i))
@@ -390,11 +461,12 @@ class MentionFinder:
         if i == 0 or i + 1 >= len(s.tokens) or not s.tokens[i + 1][:1].isupper():
             return False
         previous = s.tokens[i - 1]
+        cue = self.p(previous)
         if not (
-            self.p(previous).role
+            cue.role
             or previous in self.titles
             or previous == "."
-            or (self.language == "de" and self.g.role_compound(previous))
+            or cue.role_compound
             or (i >= 2 and self.g.roles.get((s.lower[i - 2], s.lower[i - 1])) is not None)
         ):
             return False
@@ -414,7 +486,7 @@ class MentionFinder:
             mention.text = text[:-1]
 
     def _known_person(self, s: Sentence, i: int) -> Entry | None:
-        entry = self.g.lookup(s.tokens, i, self.language)
+        entry = self._lookup(s, i, self.p(s.tokens[i]))
         return entry if entry is not None and entry.type == "PERSON" else None
 
     def _person_run(self, s: Sentence, i: int) -> int:
@@ -488,17 +560,23 @@ class MentionFinder:
         tokens = s.tokens
         if not self.name_like(s, i):
             return self._of_name(s, i, mentions)
+        p = self.p
+        n = len(tokens)
         j = i + 1
-        while j < len(tokens) and j - i < MAX_RUN:
-            if self.p(tokens[j - 1]).possessive:
+        while j < n and j - i < MAX_RUN:
+            if p(tokens[j - 1]).possessive:
                 break
-            if "-" in tokens[j] or not self.name_like(s, j) or self._gazetteer(s, j) is not None:
+            token = tokens[j]
+            info = p(token)
+            if not (info.cap and info.alpha) or "-" in token or not self.name_like(s, j):
+                break  # (``name_like`` needs a capitalised alphabetic token)
+            if info.gazetteer_key and self._gazetteer(s, j) is not None:
                 break
             j += 1
-        if j < len(tokens) and (tokens[j] in self.g.org_suffixes or tokens[j] in self.g.org_heads):
+        if j < n and (tokens[j] in self.g.org_suffixes or tokens[j] in self.g.org_heads):
             j += 1
-        words = [self.p(t).bare for t in tokens[i:j]]
-        return self._emit(mentions, s, i, j, self._type_run(s, i, words))
+        words = [p(t).bare for t in tokens[i:j]]
+        return self._emit(mentions, s, i, j, self._type_run(s, i, words), words=words)
 
     def _of_name(self, s: Sentence, i: int, mentions: list[Mention]) -> int:
         """ "University of Kent": an organisation head joined by "of" to a name."""

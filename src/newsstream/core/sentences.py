@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 _WORD = r"https?://\S+|www\.\S+|@\w+|(?:[A-Z]\.){2,}|\w+(?:[-'’.&]\w+)*|[^\w\s]"
 TOKEN = re.compile(_WORD, re.UNICODE)
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”“»«)\]]*(?=\s)|\n")
+# A line break, or end punctuation with closing quotes or brackets before white space:
+# ``[.!?…]+["'”“»«)\]]*(?=\s)|\n``, written to start with one character class so that the
+# regex engine scans for candidates quickly.
+_CANDIDATE = re.compile(r"[\n.!?…](?:(?<=\n)|[.!?…]*[\"'”“»«)\]]*(?=\s))")
 _NEXT_WORD = re.compile(r"\s*[\"'“„(]*(\w+)")
 
 ABBREVIATIONS = frozenset(
@@ -25,6 +28,8 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 NUMBER_ABBREVIATIONS = frozenset({"no", "nr", "vol", "fig", "art", "abs"})
+# A word this long before a full stop is no abbreviation, initial or day number.
+_LONG_WORD = max(3, *(len(w) for w in ABBREVIATIONS | NUMBER_ABBREVIATIONS)) + 1
 MONTH_WORDS = frozenset(
     """
     january february march april may june july august september october november december
@@ -51,14 +56,22 @@ class Sentence:
 
     def offset(self, i: int) -> int:
         """Character offset of token ``i`` in the document."""
-        if not self.starts:
-            position = 0
+        if i < 0:
+            i += len(self.tokens)
+        starts = self.starts
+        if i >= len(starts):  # locate tokens up to ``i`` (once; later calls reuse them)
+            tokens = self.tokens
             text = self.text
-            for token in self.tokens:
-                position = text.find(token, position)
-                self.starts.append(self.start + position)
+            find = text.find
+            done = len(starts)
+            base = self.start
+            position = starts[-1] - base + len(tokens[done - 1]) if done else 0
+            for k in range(done, i + 1):
+                token = tokens[k]
+                position = find(token, position)
+                starts.append(base + position)
                 position += len(token)
-        return self.starts[i]
+        return starts[i]
 
 
 def _previous_word(text: str, position: int) -> str:
@@ -72,45 +85,91 @@ def _next_word(text: str, position: int) -> str:
 
 
 def _is_boundary(text: str, mark_start: int, mark_end: int) -> bool:
-    following = _next_word(text, mark_end)
-    if not following:
-        return True
-    if following[0].islower():
-        return False
+    following = None  # the next word, looked up only when needed
+    head = text[mark_end + 1 : mark_end + 2] if text[mark_end : mark_end + 1] == " " else ""
+    if not (head.isalpha() and head.isupper()):  # else: ". Next", the next word is capitalised
+        following = _next_word(text, mark_end)
+        if not following:
+            return True
+        if following[0].islower():
+            return False
     if text[mark_start] != "." or text[mark_start:mark_end].startswith(".."):
         return True
+    if mark_start >= _LONG_WORD and text[mark_start - _LONG_WORD : mark_start].isalnum():
+        return True  # the word before the stop is long (its end is letters and digits)
     word = _previous_word(text, mark_start)
     if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
         return False
+    number = word.isdigit() and len(word) <= 2
+    if not number and word not in NUMBER_ABBREVIATIONS:
+        return True
+    if following is None:
+        following = _next_word(text, mark_end)
     if word in NUMBER_ABBREVIATIONS and following[:1].isdigit():
         return False
-    return not (word.isdigit() and len(word) <= 2 and following.lower() in MONTH_WORDS)
+    return not (number and following.lower() in MONTH_WORDS)
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """(start, text) of each sentence-sized chunk of ``text`` that is not blank."""
+    chunks: list[tuple[int, str]] = []
+    start = 0
+    for match in _CANDIDATE.finditer(text):
+        mark_start, end = match.span()
+        if text[mark_start] != "\n" and not _is_boundary(text, mark_start, end):
+            continue
+        chunk = text[start:end]
+        if chunk and not chunk.isspace():
+            chunks.append((start, chunk))
+        start = end
+    chunk = text[start:]
+    if chunk and not chunk.isspace():
+        chunks.append((start, chunk))
+    return chunks
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of the sentences of ``text``."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _CANDIDATE.finditer(text):
-        if match.group() != "\n" and not _is_boundary(text, match.start(), match.end()):
+    return [(start, start + len(chunk)) for start, chunk in _chunks(text)]
+
+
+def tokenize(text: str) -> list[str]:
+    """``TOKEN.findall(text)``, faster: no token holds white space, so each whitespace-
+    separated piece is tokenised on its own, and a plain word (letters and digits only,
+    which is exactly what ``\\w`` matches minus "_"), possibly with one punctuation mark
+    after it, needs no regex."""
+    tokens: list[str] = []
+    append = tokens.append
+    findall = TOKEN.findall
+    for piece in text.split():
+        if piece.isalnum():
+            append(piece)
             continue
-        end = match.end()
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = end
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
+        last = piece[-1]
+        if len(piece) > 1 and piece[:-1].isalnum() and not last.isalnum() and last != "_":
+            append(piece[:-1])
+            append(last)
+        else:
+            tokens.extend(findall(piece))
+    return tokens
 
 
 def segment(text: str) -> list[Sentence]:
     """Sentences of ``text`` with their tokens (offsets are into ``text``)."""
     sentences: list[Sentence] = []
-    for start, end in split_sentences(text):
-        chunk = text[start:end]
-        lead = len(chunk) - len(chunk.lstrip())
+    lower = str.lower
+    for start, chunk in _chunks(text):
         stripped = chunk.strip()
-        tokens = TOKEN.findall(stripped)
-        lower = [t.lower() for t in tokens]
-        sentences.append(Sentence(len(sentences), start + lead, end, stripped, tokens, lower))
+        lead = chunk.find(stripped[0])
+        tokens = tokenize(stripped)
+        sentences.append(
+            Sentence(
+                len(sentences),
+                start + lead,
+                start + len(chunk),
+                stripped,
+                tokens,
+                list(map(lower, tokens)),
+            )
+        )
     return sentences

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from newsstream.core.common_words import german_common, is_common, stop_capitals
 from newsstream.core.frequency import zipf
-from newsstream.core.gazetteer import gazetteer, strip_possessive
+from newsstream.core.gazetteer import Entry, gazetteer, strip_possessive
 
 CACHE_SIZE = 1 << 17
 ACRONYM_COMMON = 3.5
@@ -48,6 +48,11 @@ class TokenProfile(NamedTuple):
     cap_word: bool  # may be part of an organisation name
     plain: bool  # an ordinary word that cannot start a name on its own
     cue: bool  # announces a name after it: descriptor, role, title, role compound
+    role_compound: bool  # German, and the token as written ends in a role ("Betriebsratschef")
+    # Known names of one word only start here: ``entry`` is the gazetteer match, whatever
+    # follows (``Gazetteer.lookup``); otherwise the following tokens decide.
+    one_word_entries: bool
+    entry: Entry | None
 
 
 def _place_adjective(token: str, language: str) -> bool:
@@ -98,7 +103,9 @@ def profile(token: str, language: str) -> TokenProfile:
     lower = bare.lower()
     head = bare[:1]
     cap = head.isupper() or (head.islower() and not bare.islower())
-    inner = not bare.isupper() and any(c.isupper() for c in bare[1:])
+    inner = (
+        not bare.isupper() and not bare[1:].islower() and any(c.isupper() for c in bare[1:])
+    )  # (``islower``: no upper-case letter at all)
     upper = bare.isupper()
     stop = bare in stop_capitals(language)
     role = g.role_of_word(bare)
@@ -112,6 +119,8 @@ def profile(token: str, language: str) -> TokenProfile:
     org_head = bare in g.org_heads
     org_suffix = bare in g.org_suffixes
     common = german_common(bare) if language == "de" else is_common(bare, language, False)
+    candidates = g.candidates(token, language)
+    one_word = bool(candidates) and all(len(e.words) == 1 for e in candidates or ())
     plain = (
         head.isupper()
         and "-" not in bare
@@ -132,7 +141,7 @@ def profile(token: str, language: str) -> TokenProfile:
         gazetteer_key=gazetteer_key,
         surname=bare in g.surnames,
         inner_caps=inner,
-        digit=any(c.isdigit() for c in bare),
+        digit=not bare.isalpha() and any(c.isdigit() for c in bare),
         upper=upper,
         acronym_name=upper and len(bare) > 1 and max(frequency, zipf(bare, "en")) < ACRONYM_COMMON,
         descriptor=descriptor,
@@ -155,4 +164,7 @@ def profile(token: str, language: str) -> TokenProfile:
         or role is not None
         or bare in g.person_titles
         or (language == "de" and g.role_compound(bare)),
+        role_compound=language == "de" and g.role_compound(token),
+        one_word_entries=one_word,
+        entry=g.lookup([token], 0, language) if one_word else None,
     )

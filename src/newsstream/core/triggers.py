@@ -10,6 +10,7 @@ metaphor or another sense ("fired up", "launch a debate", "aus der Haft entlasse
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -254,26 +255,29 @@ def find_triggers(sentence: Sentence, language: str) -> list[Hit]:
     """Trigger matches in ``sentence`` that are not vetoed, longest first per position."""
     lex = lexicon(language)
     lower = sentence.lower
-    if lex.vocabulary.isdisjoint(lower) and not lex.by_prefix:
-        return []
-    hits: list[Hit] = []
     vocabulary = lex.vocabulary
-    positions = (
-        range(len(lower)) if lex.by_prefix else [i for i, w in enumerate(lower) if w in vocabulary]
-    )
-    for i in positions:
+    if lex.by_prefix:
+        starts: Iterable[int] = range(len(lower))
+    elif vocabulary.isdisjoint(lower):
+        return []
+    else:
+        starts = [i for i, w in enumerate(lower) if w in vocabulary]
+    hits: list[Hit] = []
+    by_word = lex.by_word
+    for i in starts:
         word = lower[i]
         found: list[Hit] = []
-        for trigger in _candidates(lex, word):
+        for trigger in _candidates(lex, word) if lex.by_prefix else by_word.get(word, ()):
             positions = _match_from(trigger, lower, i)
             if positions is None:
                 continue
-            words = tuple(lower[p] for p in positions)
+            words = tuple([lower[p] for p in positions])
             nominal = language == "de" and len(trigger.slots) == 1 and _german_noun(sentence, i)
             near = nominal or "near" in trigger.constraints
             hit = Hit(trigger, i, positions[-1], words, near, tuple(positions))
             if not vetoed(lex, hit, lower):
                 found.append(hit)
-        found.sort(key=lambda h: -len(h.words))
+        if len(found) > 1:
+            found.sort(key=lambda h: -len(h.words))
         hits.extend(found)
     return hits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 import faust
@@ -26,6 +27,7 @@ def run_worker(settings: Settings) -> None:
     loop.run_until_complete(ensure_topics(settings))
     if not settings.extract_processes:
         warm_up()  # lexicons now, not in the first batch
+    gc.freeze()  # the lexicons are permanent: keep them out of every GC pass
     pipeline = create_app(settings)
     worker = faust.Worker(
         pipeline.app,

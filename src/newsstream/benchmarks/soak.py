@@ -112,11 +112,13 @@ def percentile(values: list[float], pct: float) -> float:
     return values[min(len(values) - 1, int(pct / 100 * len(values)))]
 
 
-def soak(minutes: float, rate: float) -> list[dict[str, Any]]:
+def soak(minutes: float, rate: float, window_hours: float) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with (
         tempfile.TemporaryDirectory(prefix="newsstream-soak-") as tmp,
-        local_stack(Path(tmp), app_id="soak", log_level="warning") as (broker, worker),
+        local_stack(
+            Path(tmp), app_id="soak", log_level="warning", story_window_hours=window_hours
+        ) as (broker, worker),
     ):
         assert isinstance(broker, EmbeddedBroker)
         worker.wait_ready()

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     session_timeout_s: float = Field(10.0, gt=0)
     heartbeat_interval_s: float = Field(1.0, gt=0)
     max_poll_records: int = Field(5000, ge=1)
+    fetch_max_wait_ms: int = Field(
+        100, ge=1, le=30_000, description="Longest a fetch waits at the broker for records."
+    )
     extract_processes: int = Field(
         0, ge=0, le=64, description="Extraction processes beside the event loop (0: inline)."
     )

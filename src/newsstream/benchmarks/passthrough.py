@@ -18,9 +18,11 @@ from newsstream.logs import configure_logging
 from newsstream.settings import Settings
 from newsstream.stream.admin import ensure_topics
 from newsstream.stream.app import faust_config
+from newsstream.stream.fetch_wait import set_fetch_max_wait
 
 
 def create_passthrough_app(settings: Settings) -> faust.App:
+    set_fetch_max_wait(settings.fetch_max_wait_ms)  # same consumer settings as the pipeline
     app = faust.App(f"{settings.app_id}-passthrough", **faust_config(settings))
     raw = {"key_serializer": "raw", "value_serializer": "raw"}
     source = app.topic(settings.input_topic, **raw)

@@ -23,6 +23,7 @@ from newsstream.metrics import Metrics
 from newsstream.settings import Settings
 from newsstream.stream.connection import faust_credentials
 from newsstream.stream.extraction_pool import ExtractionPool
+from newsstream.stream.fetch_wait import set_fetch_max_wait
 from newsstream.stream.handlers import (
     ConsolidateHandler,
     IngestHandler,
@@ -129,6 +130,7 @@ def faust_config(settings: Settings) -> dict[str, Any]:
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> Pipeline:
+    set_fetch_max_wait(settings.fetch_max_wait_ms)
     app = faust.App(settings.app_id, **faust_config(settings))
     metrics = Metrics.create(registry)
     setup_prometheus_sensors(app, registry=metrics.registry, name_prefix="newsstream_faust")

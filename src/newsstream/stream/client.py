@@ -103,6 +103,7 @@ async def follow(
         client_id=f"newsstream-follow-{uuid.uuid4().hex[:8]}",
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         **client_kwargs(settings),
     )
     await start_with_retry(consumer, "consumer")

@@ -39,8 +39,15 @@ async def collect_stories(
     def placed() -> set[str]:
         return {a.id for r in latest.values() if r.status != "merged" for a in r.articles}
 
+    def counted() -> int:  # big stories list only their latest members
+        return sum(r.article_count for r in latest.values() if r.status != "merged")
+
     def done() -> bool:
-        return expected_articles <= placed() or time.monotonic() > deadline
+        return (
+            expected_articles <= placed()
+            or counted() >= len(expected_articles)
+            or time.monotonic() > deadline
+        )
 
     async for rec in follow(settings, settings.output_topic, stop=done):
         if rec.value is None:

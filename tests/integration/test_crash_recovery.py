@@ -70,13 +70,17 @@ async def read_topic(settings: Settings, topic: str) -> list:
 def check_outcome(settings: Settings, stream: Stream) -> None:
     latest = asyncio.run(collect_stories(settings, stream.valid_ids, timeout=300))
     live = [r for r in latest.values() if r.status != "merged"]
-    placements = Counter(a.id for r in live for a in r.articles)
-    missing = stream.valid_ids - set(placements)
-    assert not missing, f"{len(missing)} valid articles in no story, e.g. {sorted(missing)[:5]}"
-    twice = [i for i, n in placements.items() if n > 1]
+    # Records list a story's latest members (up to 300 refs); counts are exact.
+    listed = Counter(a.id for r in live for a in r.articles)
+    twice = [i for i, n in listed.items() if n > 1]
     assert not twice, f"articles in more than one live story: {twice[:5]}"
+    assert set(listed) <= stream.valid_ids
+    total = sum(r.article_count for r in live)
+    assert total == len(stream.valid_ids), f"{total} counted for {len(stream.valid_ids)} articles"
     for record in live:
-        assert record.article_count == len(record.articles) == len({a.id for a in record.articles})
+        assert len(record.articles) == len({a.id for a in record.articles})
+        if record.article_count <= 300:
+            assert record.article_count == len(record.articles)
 
     records = asyncio.run(read_topic(settings, settings.output_topic))
     versions: dict[str, list[int]] = defaultdict(list)

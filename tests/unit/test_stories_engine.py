@@ -407,3 +407,28 @@ def test_versions_increase_by_one_per_emitted_change() -> None:
             assert record.version == seen.get(record.story_id, 0) + 1
             seen[record.story_id] = record.version
     assert seen and max(seen.values()) == 6
+
+
+def test_redelivery_after_a_lost_story_write_places_the_article_again() -> None:
+    """A crash kept the article's marker but not its story's write (the changelog
+    holds a prefix of a batch's writes): the re-delivered article must not be
+    taken for a duplicate of a story that does not hold it."""
+    import copy
+
+    eng = engine()
+    first = art("a1", "OpenAI board fires Sam Altman")
+    opened = eng.process(first, ext(first, *ALTMAN))
+    store = eng.store
+    before = copy.deepcopy(store.data)
+    second = art("a2", "Sam Altman leaves OpenAI after board vote", hours=1)
+    eng.process(second, ext(second, *ALTMAN))
+    marker = store.data["a:a2"]
+    # what survived the crash: everything from before, plus a2's marker only
+    store.data.clear()
+    store.data.update(before)
+    store.data["a:a2"] = marker
+    again = eng.process(second, ext(second, *ALTMAN))
+    assert again.decision != "redelivery"
+    record = again.records[-1]
+    assert record.story_id == opened.story_id
+    assert {a.id for a in record.articles} == {"a1", "a2"} and record.article_count == 2

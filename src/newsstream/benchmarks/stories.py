@@ -16,7 +16,14 @@ Reported per N: median and 95th-percentile microseconds per article, the
 JSON size of the state per story (what a changelog-backed table holds), and
 the resident-memory growth per story during the pre-fill.
 
+Two more measurements, untimed where they count: the store writes per article
+(each one a changelog record in the worker) and their JSON bytes, by decision,
+on a separate 1k-story engine; and one story fed ``--big`` articles (long ids,
+URLs and titles, ten names each): cost per article, writes per article, and the
+JSON size of its state and record as it grows.
+
     python -m newsstream.benchmarks.stories [--active 1000,10000,100000] [--probe 2000]
+        [--big 5000]
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import platform
 import random
 import statistics
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -183,6 +191,135 @@ def run_chunk(bench: Bench, start: int, size: int) -> None:
         bench.decisions[outcome.decision] = bench.decisions.get(outcome.decision, 0) + 1
 
 
+class WriteLog(DictStore):
+    """A ``DictStore`` that counts writes (set or delete: one changelog record each in
+    the worker) and their JSON bytes (key and value), per ``mark`` period."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counting = False
+        self.writes = 0
+        self.bytes = 0
+
+    def set(self, key: str, value: Any) -> None:
+        if self.counting:
+            self.writes += 1
+            self.bytes += len(key) + len(orjson.dumps(value))
+        super().set(key, value)
+
+    def delete(self, key: str) -> None:
+        if self.counting:
+            self.writes += 1
+            self.bytes += len(key)
+        super().delete(key)
+
+
+def write_profile(active: int = 1_000, probe: int = 1_000, seed: int = 7) -> dict[str, Any]:
+    """Store writes and their JSON bytes per article, by decision (untimed)."""
+    synthetic = Synthetic(seed)
+    store = WriteLog()
+    engine = StoryEngine(store, EngineConfig(window=timedelta(days=30)))
+    spread = timedelta(days=2) / max(1, active)
+    for i in range(active):
+        case = synthetic.article(synthetic.new_story(), START + spread * i)
+        engine.process(case.article, case.extraction)
+    prefilled = list(synthetic.stories)
+    rng = random.Random(seed + 1)
+    when = START + timedelta(days=2, hours=1)
+    per: dict[str, list[tuple[int, int]]] = {}
+    store.counting = True
+    for i in range(probe):
+        cast = rng.choice(prefilled) if i % 2 == 0 else synthetic.new_story()
+        case = synthetic.article(cast, when + timedelta(seconds=i))
+        writes, written = store.writes, store.bytes
+        outcome = engine.process(case.article, case.extraction)
+        per.setdefault(outcome.decision, []).append((store.writes - writes, store.bytes - written))
+    return {
+        decision: {
+            "articles": len(rows),
+            "writes_per_article": round(statistics.fmean(w for w, _ in rows), 2),
+            "bytes_per_article": round(statistics.fmean(b for _, b in rows)),
+        }
+        for decision, rows in sorted(per.items())
+    }
+
+
+def big_story_case(rng: random.Random, n: int, cast: tuple[str, str, str]) -> Case:
+    """Report ``n`` on one long-running story: a UUID id, a long URL and title, ten names."""
+    org, person, place = cast
+    article_id = str(uuid.UUID(int=rng.getrandbits(128)))
+    when = START + timedelta(minutes=5 * n)
+    words = rng.sample(_WORDS, 6)
+    body = (
+        f"{person} of {org} said on Monday that the {words[0]} in {place} would stay shut. "
+        f"Update {n}: {rng.randint(1_000, 99_999)} {words[1]} are affected."
+    )
+    article = Article(
+        id=article_id,
+        title=f"{org}: {person} on the {words[0]} in {place} — live updates, part {n}",
+        body=body,
+        published_at=when,
+        source=f"Outlet {n % 40}",
+        language="en",
+        url=f"https://news.example.com/europe/2024/03/{article_id}/{org.lower().replace(' ', '-')}",
+    )
+    witnesses = tuple(
+        Entity(f"{_name(rng)} {_name(rng)}", "PERSON", (), 1, 200 + i, 0.2) for i in range(7)
+    )
+    entities = (
+        Entity(org, "ORG", (), 3, 0, 1.0),
+        Entity(person, "PERSON", (), 2, 10, 0.9),
+        Entity(place, "LOC", (), 2, 30, 0.6),
+        *witnesses,
+    )
+    events = (Event("resignation", (person,), org, "CEO", when, 0.6, body[:120]),)
+    keywords = {w: round(1.0 + rng.random(), 3) for w in words}
+    fingerprint = Fingerprint(minhash=_signature(rng), keywords=keywords)
+    return Case(article, Extraction("en", entities, events, fingerprint, body.split(". ")[0] + "."))
+
+
+def bench_big_story(articles: int = 5_000, seed: int = 3) -> dict[str, Any]:
+    """One story fed ``articles`` reports: per-article cost and the size of its state
+    and record (JSON) at a few sizes; writes and bytes per follow-up at the end."""
+    rng = random.Random(seed)
+    cast = Synthetic(seed).new_story()
+    store = WriteLog()
+    engine = StoryEngine(store, EngineConfig(window=timedelta(days=60)))
+    marks = sorted(
+        {m for m in (100, 300, 1_000, 2_000, 5_000, 10_000) if m < articles} | {articles}
+    )
+    timings: list[float] = []
+    rows = []
+    counted: list[tuple[int, int]] = []
+    for n in range(articles):
+        case = big_story_case(rng, n, cast)
+        store.counting = n >= articles - 200
+        writes, written = store.writes, store.bytes
+        t0 = time.perf_counter_ns()
+        outcome = engine.process(case.article, case.extraction)
+        timings.append((time.perf_counter_ns() - t0) / 1_000)
+        if store.counting:
+            counted.append((store.writes - writes, store.bytes - written))
+        if n + 1 in marks:
+            record = outcome.records[-1]
+            state = store.get(f"s:{record.story_id}")
+            rows.append(
+                {
+                    "articles": n + 1,
+                    "median_us": round(statistics.median(timings[-100:]), 1),
+                    "state_kb": round(len(orjson.dumps(state)) / 1000, 1),
+                    "record_kb": round(len(record.model_dump_json()) / 1000, 1),
+                    "record_articles": len(record.articles),
+                }
+            )
+    return {
+        "articles": articles,
+        "rows": rows,
+        "writes_per_article": round(statistics.fmean(w for w, _ in counted), 2),
+        "bytes_per_article": round(statistics.fmean(b for _, b in counted)),
+    }
+
+
 def summary(bench: Bench) -> dict[str, Any]:
     timings = sorted(bench.timings)
     store = bench.engine.store
@@ -201,7 +338,10 @@ def summary(bench: Bench) -> dict[str, Any]:
 
 
 def bench_story_engine(
-    active: tuple[int, ...] = (1_000, 10_000, 100_000), probe: int = 2_000, chunk: int = 50
+    active: tuple[int, ...] = (1_000, 10_000, 100_000),
+    probe: int = 2_000,
+    chunk: int = 50,
+    big: int = 5_000,
 ) -> dict[str, Any]:
     """Per-article cost of the story engine at each number of active stories.
 
@@ -228,6 +368,8 @@ def bench_story_engine(
             by_size[largest]["median_us"] / by_size[smallest]["median_us"], 3
         ),
         "sizes": [smallest, largest],
+        "writes": write_profile(),
+        "big_story": bench_big_story(big) if big else None,
     }
 
 
@@ -245,6 +387,26 @@ def render(report: dict[str, Any]) -> str:
         )
     small, large = report["sizes"]
     lines.append(f"median at {large} / median at {small}: {report['ratio_largest_smallest']}")
+    lines.append("store writes per article (each a changelog record), by decision:")
+    for decision, row in report["writes"].items():
+        lines.append(
+            f"  {decision:>15} {row['writes_per_article']:>6} writes "
+            f"{row['bytes_per_article']:>7} B  ({row['articles']} articles)"
+        )
+    big = report.get("big_story")
+    if big:
+        lines.append(f"one story of {big['articles']} articles:")
+        lines.append(f"  {'articles':>8} {'median µs':>10} {'state KB':>9} {'record KB':>10} "
+                     f"{'listed':>7}")  # fmt: skip
+        for row in big["rows"]:
+            lines.append(
+                f"  {row['articles']:>8} {row['median_us']:>10} {row['state_kb']:>9} "
+                f"{row['record_kb']:>10} {row['record_articles']:>7}"
+            )
+        lines.append(
+            f"  follow-ups at the end: {big['writes_per_article']} writes, "
+            f"{big['bytes_per_article']} B per article"
+        )
     return "\n".join(lines)
 
 
@@ -252,10 +414,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--active", default="1000,10000,100000")
     parser.add_argument("--probe", type=int, default=2_000)
+    parser.add_argument("--big", type=int, default=5_000, help="articles of one story (0: skip)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     sizes = tuple(int(x) for x in args.active.split(","))
-    report = bench_story_engine(sizes, args.probe)
+    report = bench_story_engine(sizes, args.probe, big=args.big)
     if args.json:
         print(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
     else:

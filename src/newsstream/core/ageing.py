@@ -10,7 +10,9 @@ being expired.
 A day's bucket is a chain of small chunks (``b:<day>:<n>`` → at most ``CHUNK``
 story ids), so scheduling a story rewrites one small value however many
 stories expire that day. The clock (``clock``: stream time, the last day swept,
-the active count, the chunk count per pending day) is one small value.
+the active count) is one small value, written once per article (stream time
+moves); the chunk count per pending day (``days``) only when a chunk is opened
+or a day swept.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from newsstream.core.ports import StateStore
 
 DAY = 86_400.0
 CLOCK = "clock"
-CHUNK = 256
+DAYS = "days"
+CHUNK = 64
 
 
 def expiry_day(last_published: float, window: timedelta) -> int:
@@ -35,7 +38,18 @@ class Ageing:
         self.window = window
 
     def clock(self) -> dict[str, Any]:
-        return dict(self.store.get(CLOCK) or {"now": 0.0, "swept": None, "active": 0})
+        return self.store.get(CLOCK) or {"now": 0.0, "swept": None, "active": 0}
+
+    def _set_clock(self, **changes: Any) -> None:
+        clock = {**self.clock(), **changes}
+        clock.pop("chunks", None)  # kept in ``days`` now
+        self.store.set(CLOCK, clock)
+
+    def _days(self) -> dict[str, int]:
+        days = self.store.get(DAYS)
+        if days is None:  # a store written before ``days`` existed
+            days = self.clock().get("chunks", {})
+        return days
 
     def now(self) -> float:
         return float(self.clock()["now"])
@@ -44,26 +58,21 @@ class Ageing:
         return int(self.clock().get("active", 0))
 
     def count(self, delta: int) -> None:
-        clock = self.clock()
-        clock["active"] = int(clock.get("active", 0)) + delta
-        self.store.set(CLOCK, clock)
+        self._set_clock(active=self.active() + delta)
 
     def schedule(self, story: dict[str, Any]) -> None:
         """Put a story in the bucket of the day its window ends."""
         day = expiry_day(story["last"], self.window)
         if story.get("expires") == day:
             return
-        clock = self.clock()
-        chunks = dict(clock.get("chunks", {}))
-        last = max(0, int(chunks.get(str(day), 1)) - 1)
+        days = self._days()
+        last = max(0, int(days.get(str(day), 1)) - 1)
         ids = self.store.get(f"b:{day}:{last}") or []
         if len(ids) >= CHUNK:
             last += 1
             ids = []
-        if str(day) not in chunks or last + 1 > int(chunks[str(day)]):
-            chunks[str(day)] = last + 1
-            clock["chunks"] = chunks
-            self.store.set(CLOCK, clock)
+        if str(day) not in days or last + 1 > int(days[str(day)]):
+            self.store.set(DAYS, {**days, str(day): last + 1})
         self.store.set(f"b:{day}:{last}", [*ids, story["id"]])
         story["expires"] = day
 
@@ -79,19 +88,18 @@ class Ageing:
         swept = clock.get("swept")
         if swept is not None and today <= int(swept):
             if now != clock["now"]:
-                clock["now"] = now
-                self.store.set(CLOCK, clock)
+                self._set_clock(now=now)
             return []
         due: list[str] = []
-        chunks = dict(clock.get("chunks", {}))
-        for day in sorted(int(d) for d in chunks):
+        days = dict(self._days())
+        for day in sorted(int(d) for d in days):
             if day > today:
                 continue
-            for n in range(int(chunks.pop(str(day)))):
+            for n in range(int(days.pop(str(day)))):
                 due.extend(self.store.get(f"b:{day}:{n}") or ())
                 self.store.delete(f"b:{day}:{n}")
-        clock.update(now=now, swept=today, chunks=chunks)
-        self.store.set(CLOCK, clock)
+        self.store.set(DAYS, days)
+        self._set_clock(now=now, swept=today)
         return due
 
     def expired(self, story: dict[str, Any]) -> bool:

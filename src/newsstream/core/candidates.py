@@ -10,16 +10,21 @@ article does not grow with the number of active stories:
   ``PROBE_KEYS`` heaviest keys and the stories hit by the most weight win.
 - ``h:<band>:<digest>`` → ids of stories that hold a member with that MinHash
   band (``core.duplicates``): wire copies are found even when they name
-  nothing the index knows.
+  nothing the index knows. A story keeps the band digests of the originals
+  it indexed (one string per signature) to leave the lists again.
 
 Posting lists are small JSON lists; adding a story to a key is one write,
-and a key is only written when a story first enters it.
+and a key is only written when a story first enters it. Each LSH band needs
+its own key (a copy shares *some* band, any one of them), so indexing an
+original's signature costs one write per band not yet holding the story.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
+from newsstream.core.duplicates import keys_of
 from newsstream.core.evidence import Evidence
 from newsstream.core.ports import StateStore
 
@@ -44,15 +49,21 @@ class CandidateIndex:
         hits: dict[str, float] = {}
         probes = [(k, w) for k, w in evidence.keys.items() if w >= MIN_INDEX_WEIGHT]
         for key, weight in probes[:PROBE_KEYS]:
-            for sid in self.store.get(f"k:{key}") or ():
-                hits[sid] = hits.get(sid, 0.0) + weight
+            ids = self.store.get(f"k:{key}")
+            if not ids:
+                continue
+            if not hits:  # (ids in a posting list are distinct)
+                hits = dict.fromkeys(ids, weight)
+                continue
+            get = hits.get
+            for sid in ids:
+                hits[sid] = get(sid, 0.0) + weight
         banded: set[str] = set()
         for band in bands:
             banded.update(self.store.get(band) or ())
         for sid in banded:
             hits[sid] = hits.get(sid, 0.0) + 1.0
-        ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
-        return [sid for sid, _ in ranked[:limit]], banded
+        return [sid for sid, _ in _best(hits, limit)], banded
 
     # ----------------------------------------------------------------- updates
     def index_keys(self, story: dict, keys: Iterable[str]) -> None:
@@ -68,25 +79,27 @@ class CandidateIndex:
             indexed.append(key)
             added += 1
 
-    def index_bands(self, story_id: str, bands: Iterable[str]) -> None:
-        for band in bands:
-            self._push(band, story_id, BAND_CAP)
+    def index_bands(self, story: dict, digests: str) -> None:
+        """Enter a story under the LSH bands of one more signature (``band_digests``)."""
+        for band in keys_of(digests):
+            self._push(band, story["id"], BAND_CAP)
+        story["bands"] = [*story["bands"], digests]
 
     def forget(self, story: dict) -> None:
         """Take a story out of every posting list it entered (merge or expiry)."""
         for key in story["ix"]:
             self._pull(f"k:{key}", story["id"])
-        for band in story["bands"]:
+        for band in dict.fromkeys(b for digests in story["bands"] for b in keys_of(digests)):
             self._pull(band, story["id"])
         story["ix"] = []
         story["bands"] = []
 
     def _push(self, key: str, story_id: str, cap: int) -> None:
-        ids = self.store.get(key) or []
-        if story_id in ids:
-            return
-        ids = [*ids, story_id][-cap:]
-        self.store.set(key, ids)
+        ids = self.store.get(key)
+        if not ids:
+            self.store.set(key, [story_id])
+        elif story_id not in ids:
+            self.store.set(key, [*ids, story_id][-cap:])
 
     def _pull(self, key: str, story_id: str) -> None:
         ids = self.store.get(key)
@@ -97,3 +110,15 @@ class CandidateIndex:
             self.store.set(key, left)
         else:
             self.store.delete(key)
+
+
+def _best(hits: dict[str, float], limit: int) -> list[tuple[str, float]]:
+    """``sorted(hits.items(), key=(-weight, id))[:limit]`` without sorting them all
+    (hub keys such as a capital's name bring a few hundred stories)."""
+    if len(hits) <= limit:
+        return sorted(hits.items(), key=lambda item: (-item[1], item[0]))
+    cut = heapq.nlargest(limit, hits.values())[-1]
+    above = [item for item in hits.items() if item[1] > cut]
+    above.sort(key=lambda item: (-item[1], item[0]))
+    tied = sorted(sid for sid, weight in hits.items() if weight == cut)
+    return above + [(sid, cut) for sid in tied[: limit - len(above)]]

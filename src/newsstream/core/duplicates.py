@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import struct
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,8 +32,15 @@ def compact(signature: Sequence[int]) -> str:
     """A signature as base64 of little-endian 32-bit values ("" when empty)."""
     if not signature:
         return ""
-    values = np.fromiter((int(v) & _MASK for v in signature), dtype="<u4", count=len(signature))
-    return base64.b64encode(values.tobytes()).decode("ascii")
+    return base64.b64encode(_pack(signature)).decode("ascii")
+
+
+def _pack(signature: Sequence[int]) -> bytes:
+    try:  # values that fit in 32 bits already (the usual case)
+        return struct.pack(f"<{len(signature)}I", *signature)
+    except (TypeError, ValueError, struct.error, OverflowError):
+        values = np.fromiter((int(v) & _MASK for v in signature), dtype="<u4")
+        return values.tobytes()
 
 
 def _values(encoded: str) -> np.ndarray:
@@ -44,6 +53,44 @@ def jaccard(a: str, b: str) -> float:
         return 0.0
     va, vb = _values(a), _values(b)
     return float(np.count_nonzero(va == vb)) / float(va.size)
+
+
+def similarities(signature: str, others: Sequence[str]) -> list[float]:
+    """``jaccard(signature, other)`` for each of ``others`` (equal values counted on
+    the signatures as big integers, 32 bits a value: no array per pair)."""
+    out = [0.0] * len(others)
+    if not signature:
+        return out
+    raw = base64.b64decode(signature)
+    count = len(raw) // 4
+    if count == 0:
+        return out
+    mine = int.from_bytes(raw, "little")
+    lowest = _lowest_bits(count)
+    size = float(count)
+    for i, other in enumerate(others):
+        if other and len(other) == len(signature):
+            x = mine ^ _as_int(other)
+            # fold each 32-bit lane onto its lowest bit: that bit is set iff the values differ
+            x |= x >> 16
+            x |= x >> 8
+            x |= x >> 4
+            x |= x >> 2
+            x |= x >> 1
+            out[i] = float(count - (x & lowest).bit_count()) / size
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _as_int(encoded: str) -> int:
+    """A compact signature as one integer (stories' signatures recur across articles)."""
+    return int.from_bytes(base64.b64decode(encoded), "little")
+
+
+@lru_cache(maxsize=8)
+def _lowest_bits(count: int) -> int:
+    """The lowest bit of each of ``count`` 32-bit lanes."""
+    return int.from_bytes(b"\x01\x00\x00\x00" * count, "little")
 
 
 def containment(similarity: float, size_a: int, size_b: int) -> float:
@@ -71,14 +118,29 @@ def is_near_duplicate(
     return similarity >= floor and containment(similarity, size_a, size_b) >= min_containment
 
 
-def band_keys(encoded: str, rows: int = BAND_ROWS) -> list[str]:
-    """LSH band keys of a compact signature: ``h:<band>:<digest of its values>``."""
+DIGEST = 12  # hex characters of one band's digest
+
+
+def band_digests(encoded: str, rows: int = BAND_ROWS) -> str:
+    """The digests of a compact signature's LSH bands, concatenated (``DIGEST`` hex
+    characters each, band by band): what a story keeps to find its band keys again."""
     if not encoded:
-        return []
+        return ""
     raw = base64.b64decode(encoded)
     width = 4 * rows
-    keys = []
-    for band in range(len(raw) // width):
-        chunk = raw[band * width : (band + 1) * width]
-        keys.append(f"h:{band}:{hashlib.blake2b(chunk, digest_size=6).hexdigest()}")
-    return keys
+    return "".join(
+        hashlib.blake2b(raw[start : start + width], digest_size=DIGEST // 2).hexdigest()
+        for start in range(0, len(raw) - width + 1, width)
+    )
+
+
+def keys_of(digests: str) -> list[str]:
+    """The band keys (``h:<band>:<digest>``) of ``band_digests``."""
+    return [
+        f"h:{i}:{digests[at : at + DIGEST]}" for i, at in enumerate(range(0, len(digests), DIGEST))
+    ]
+
+
+def band_keys(encoded: str, rows: int = BAND_ROWS) -> list[str]:
+    """LSH band keys of a compact signature: ``h:<band>:<digest of its values>``."""
+    return keys_of(band_digests(encoded, rows))

@@ -3,8 +3,9 @@
 Entities are keyed by their folded canonical name. A one-word name that is the
 surname of a person already in the table ("Altman", "Altmans") is an alias of
 that person, not a second entity. The table keeps at most ``MAX_ENTITIES``
-entries (the least salient go first) and at most ``MAX_ARTICLES`` article ids
-per entity, so a long story keeps a bounded state.
+entries (the least salient go first) and lists at most ``MAX_ARTICLES`` article
+ids per entity (the first ones), so a long story keeps a bounded state; the
+per-type counts say how many members name it.
 
 A member's contribution (``[key, mentions, salience, type]`` per entity) is stored
 with its article marker, so a correction takes out exactly what it added.
@@ -12,6 +13,7 @@ with its article marker, so a correction takes out exactly what it added.
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 from newsstream.core.evidence import fold
@@ -19,7 +21,7 @@ from newsstream.core.extracted import Entity
 from newsstream.models import EntityRef
 
 MAX_ENTITIES = 60
-MAX_ARTICLES = 200
+MAX_ARTICLES = 50  # article ids listed per entity (the first ones)
 PUBLISHED = 25
 
 Table = dict[str, dict[str, Any]]
@@ -31,8 +33,9 @@ def _key_for(table: Table, entity: Entity) -> str:
     if key in table or " " in key:
         return key
     bare = key[:-1] if key.endswith("s") else key
-    for known, entry in table.items():
-        if entry["type"] == "PERSON" and " " in known and known.rsplit(" ", 1)[1] in (key, bare):
+    tails = (" " + key, " " + bare)
+    for known, entry in table.items():  # (a key without a blank: its last word is itself)
+        if known.endswith(tails) and entry["type"] == "PERSON":
             return known
     return key
 
@@ -56,8 +59,11 @@ def add(table: Table, article_id: str, entities: tuple[Entity, ...]) -> Share:
         for alias in (entity.name, *entity.aliases):
             if alias != entry["name"] and alias not in entry["aliases"]:
                 entry["aliases"].append(alias)
-        entry["types"][entity.type] = entry["types"].get(entity.type, 0) + 1
-        entry["type"] = max(sorted(entry["types"]), key=lambda t: entry["types"][t])
+        types = entry["types"]
+        types[entity.type] = types.get(entity.type, 0) + 1
+        entry["type"] = (
+            entity.type if len(types) == 1 else max(sorted(types), key=types.__getitem__)
+        )
         entry["mentions"] += int(entity.mentions)
         entry["salience"] = round(entry["salience"] + float(entity.salience), 4)
         if article_id not in entry["articles"] and len(entry["articles"]) < MAX_ARTICLES:
@@ -80,7 +86,7 @@ def remove(table: Table, article_id: str, share: Share) -> None:
                 del entry["types"][kind]
         if article_id in entry["articles"]:
             entry["articles"].remove(article_id)
-        if not entry["articles"]:
+        if not entry["types"]:  # no member names it any more
             del table[key]
 
 
@@ -105,30 +111,40 @@ def absorb(table: Table, other: Table) -> None:
     _bound(table)
 
 
+def _ranking(table: Table) -> list[tuple[float, int, str]]:
+    """(-salience, -mentions, key) of each entry: most salient first when sorted."""
+    return [(-e["salience"], -e["mentions"], k) for k, e in table.items()]
+
+
 def _ranked_keys(table: Table) -> list[str]:
-    return sorted(table, key=lambda k: (-table[k]["salience"], -table[k]["mentions"], k))
+    return [k for _, _, k in sorted(_ranking(table))]
 
 
 def _bound(table: Table) -> None:
-    if len(table) > MAX_ENTITIES:
-        for key in _ranked_keys(table)[MAX_ENTITIES:]:
+    if len(table) > MAX_ENTITIES:  # the least salient go: the largest rankings
+        for _, _, key in heapq.nlargest(len(table) - MAX_ENTITIES, _ranking(table)):
             del table[key]
+
+
+def entity_dicts(table: Table, limit: int = PUBLISHED) -> list[dict[str, Any]]:
+    """The public entity list as plain data (``EntityRef`` fields), most salient first."""
+    out = []
+    for key in _ranked_keys(table)[:limit]:
+        entry = table[key]
+        kind = entry["type"] if entry["type"] in ("PERSON", "ORG", "LOC", "MISC") else "MISC"
+        out.append(
+            {
+                "name": entry["name"],
+                "type": kind,
+                "aliases": sorted(entry["aliases"]),
+                "mentions": entry["mentions"],
+                "articles": list(entry["articles"]),
+                "salience": round(entry["salience"], 4),
+            }
+        )
+    return out
 
 
 def entity_refs(table: Table, limit: int = PUBLISHED) -> list[EntityRef]:
     """The public entity list, most salient first."""
-    refs = []
-    for key in _ranked_keys(table)[:limit]:
-        entry = table[key]
-        kind = entry["type"] if entry["type"] in ("PERSON", "ORG", "LOC", "MISC") else "MISC"
-        refs.append(
-            EntityRef(
-                name=entry["name"],
-                type=kind,
-                aliases=sorted(entry["aliases"]),
-                mentions=entry["mentions"],
-                articles=list(entry["articles"]),
-                salience=round(entry["salience"], 4),
-            )
-        )
-    return refs
+    return [EntityRef.model_validate(e) for e in entity_dicts(table, limit)]

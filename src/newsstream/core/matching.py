@@ -27,11 +27,12 @@ evidence: names, numbers, dates, events with their actors (``core.evidence``).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Container
 from dataclasses import dataclass
 
 from newsstream.core.evidence import Evidence
-from newsstream.core.fingerprints import cosine
-from newsstream.core.profile import Profile
+from newsstream.core.profile import Profile, norm
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class MatchConfig:
     duplicate_suspects: int = 3  # best-scored stories checked for a near-duplicate
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Score:
     total: float
     names: float
@@ -68,37 +69,118 @@ class Score:
         return self.anchored and self.total >= needed
 
 
+@dataclass(slots=True)
+class Probe:
+    """An article's evidence laid out once for scoring against many profiles."""
+
+    items: tuple[tuple[str, float, float, bool], ...]  # key, weight, prominence, central
+    keys: dict[str, int]  # key → its position in ``items``
+    terms: dict[str, float]
+    order: tuple[str, ...]  # the terms in order
+    places: dict[str, int]  # term → its position in ``order``
+    norm: float  # Euclidean norm of ``terms``
+    language: str
+    people: tuple[str, ...]
+
+
+def probe(evidence: Evidence, config: MatchConfig) -> Probe:
+    prominence, anchors, central = evidence.prominence, evidence.anchors, config.central
+    items = tuple(
+        (key, weight, prominence[key], key in anchors or prominence[key] >= central)
+        for key, weight in evidence.keys.items()
+    )
+    return Probe(
+        items,
+        {key: i for i, key in enumerate(evidence.keys)},
+        evidence.terms,
+        tuple(evidence.terms),
+        {term: i for i, term in enumerate(evidence.terms)},
+        math.sqrt(sum(w * w for w in evidence.terms.values())),
+        evidence.language,
+        evidence.people,
+    )
+
+
 def people_conflict(evidence: Evidence, profile: Profile, story_people: list[str]) -> bool:
     """The article's main people are new to the story, and the story's main people
     are absent from the article: another executive, another coach, another player."""
-    if not evidence.people or not story_people:
+    return _conflict(evidence.people, evidence.keys, profile, story_people)
+
+
+def _conflict(
+    people: tuple[str, ...], keys: Container[str], profile: Profile, story_people: list[str]
+) -> bool:
+    if not people or not story_people:
         return False
-    if any(person in profile["keys"] for person in evidence.people):
-        return False
-    return not any(person in evidence.keys for person in story_people)
+    known = profile["keys"]
+    for person in people:
+        if person in known:
+            return False
+    for person in story_people:  # noqa: SIM110 - a loop is cheaper than any() here
+        if person in keys:
+            return False
+    return True
 
 
 def score(
     evidence: Evidence, profile: Profile, config: MatchConfig, story_people: list[str] = ()
 ) -> Score:
+    return score_probe(probe(evidence, config), profile, config, story_people)
+
+
+def score_probe(
+    found: Probe, profile: Profile, config: MatchConfig, story_people: list[str] = ()
+) -> Score:
+    """``score`` of a prepared article: the same arithmetic in the same order, but
+    only over the keys and terms the two share (found by set intersection)."""
     keys = profile["keys"]
     names = 0.0
     shared = 0
     broad = 0
     anchored = False
-    for key, weight in evidence.keys.items():
-        entry = keys.get(key)
-        if entry is not None:
-            strongest = max(weight, entry[0])
-            names += strongest * evidence.prominence[key]
+    common = found.keys.keys() & keys.keys()
+    if common:
+        breadth_weight, anchor_weight = config.breadth_weight, config.anchor_weight
+        items, places = found.items, found.keys
+        for i in sorted([places[key] for key in common]):  # in the article's order
+            key, weight, prominence, central = items[i]
+            strongest = keys[key][0]
+            if weight >= strongest:
+                strongest = weight
+            names += strongest * prominence
             shared += 1
-            broad += strongest >= config.breadth_weight
-            central = key in evidence.anchors or evidence.prominence[key] >= config.central
-            anchored = anchored or (central and strongest >= config.anchor_weight)
-    words = cosine(evidence.terms, profile["terms"].get(evidence.language, {}))
+            if strongest >= breadth_weight:
+                broad += 1
+            if central and strongest >= anchor_weight:
+                anchored = True
+    words = _words(found, profile)
     total = round(names + config.term_weight * words, 4)
-    conflict = people_conflict(evidence, profile, list(story_people))
+    conflict = _conflict(found.people, found.keys, profile, story_people)
     return Score(total, names, words, shared, anchored or broad >= config.breadth, conflict)
+
+
+def _words(found: Probe, profile: Profile) -> float:
+    """Keyword cosine against the centroid of the article's language:
+    ``fingerprints.cosine`` bit for bit (the dot product runs over the smaller of the
+    two, in its order; terms the other lacks would add exactly 0.0)."""
+    terms = found.terms
+    centroid = profile["terms"].get(found.language)
+    if not terms or not centroid:
+        return 0.0
+    together = terms.keys() & centroid.keys()
+    if not together:
+        return 0.0
+    dot = 0.0
+    if len(terms) > len(centroid):
+        for term, weight in centroid.items():
+            if term in together:
+                dot += weight * terms[term]
+        return dot / (norm(profile, found.language) * found.norm) if dot != 0.0 else 0.0
+    order, places = found.order, found.places
+    for i in sorted([places[term] for term in together]):
+        term = order[i]
+        dot += terms[term] * centroid[term]
+    return dot / (found.norm * norm(profile, found.language)) if dot != 0.0 else 0.0
 
 
 def overlap(a: Profile, b: Profile) -> float:

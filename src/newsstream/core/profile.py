@@ -9,11 +9,14 @@ contribution is kept with its article marker, so a correction subtracts exactly
 what the old version added.
 
 The profile is a plain JSON-able dict (it lives inside the story's state):
-``{"keys": {key: [weight, count]}, "terms": {lang: {term: weight}}, "n": members}``.
+``{"keys": {key: [weight, count]}, "terms": {lang: {term: weight}}, "n": members,
+"norms": {lang: Euclidean norm of the centroid}}`` (the norm is kept because
+every article scores a dozen profiles, and a profile changes once per member).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from typing import Any
 
@@ -25,7 +28,29 @@ Contribution = dict[str, Any]  # {"keys": {k: w}, "terms": {t: w}, "lang": str}
 
 
 def empty() -> Profile:
-    return {"keys": {}, "terms": {}, "n": 0}
+    return {"keys": {}, "terms": {}, "n": 0, "norms": {}}
+
+
+def norm(profile: Profile, lang: str) -> float:
+    """Euclidean norm of the ``lang`` centroid (as ``fingerprints.cosine`` computes it)."""
+    known = profile.get("norms", {}).get(lang)
+    if known is None:
+        known = _norm(profile["terms"].get(lang, {}))
+    return known
+
+
+def _norm(centroid: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in centroid.values()))
+
+
+def _renorm(profile: Profile, langs: Any) -> None:
+    norms = profile.setdefault("norms", {})
+    for lang in langs:
+        centroid = profile["terms"].get(lang)
+        if centroid:
+            norms[lang] = _norm(centroid)
+        else:
+            norms.pop(lang, None)
 
 
 def contribution(keys: dict[str, float], terms: dict[str, float], lang: str) -> Contribution:
@@ -39,13 +64,15 @@ def add(profile: Profile, part: Contribution) -> None:
         if entry is None:
             keys[key] = [weight, 1]
         else:
-            entry[0] = max(entry[0], weight)
+            if weight > entry[0]:  # max(entry[0], weight)
+                entry[0] = weight
             entry[1] += 1
     centroid = profile["terms"].setdefault(part["lang"], {})
     for term, weight in part["terms"].items():
         centroid[term] = round(centroid.get(term, 0.0) + weight, 4)
     profile["n"] += 1
     _trim(profile)
+    _renorm(profile, (part["lang"],))
 
 
 def remove(profile: Profile, part: Contribution) -> None:
@@ -69,6 +96,7 @@ def remove(profile: Profile, part: Contribution) -> None:
     if not centroid:
         profile["terms"].pop(part["lang"], None)
     profile["n"] = max(0, profile["n"] - 1)
+    _renorm(profile, (part["lang"],))
 
 
 def absorb(profile: Profile, other: Profile) -> None:
@@ -79,7 +107,8 @@ def absorb(profile: Profile, other: Profile) -> None:
         if entry is None:
             keys[key] = [weight, count]
         else:
-            entry[0] = max(entry[0], weight)
+            if weight > entry[0]:  # max(entry[0], weight)
+                entry[0] = weight
             entry[1] += count
     for lang, terms in other["terms"].items():
         centroid = profile["terms"].setdefault(lang, {})
@@ -87,6 +116,7 @@ def absorb(profile: Profile, other: Profile) -> None:
             centroid[term] = round(centroid.get(term, 0.0) + weight, 4)
     profile["n"] += other["n"]
     _trim(profile)
+    _renorm(profile, list(other["terms"]))
 
 
 def strength(entry: list[float]) -> float:
@@ -95,15 +125,19 @@ def strength(entry: list[float]) -> float:
 
 
 def top_keys(profile: Profile, limit: int) -> list[str]:
-    keys = profile["keys"]
-    return sorted(keys, key=lambda k: (-strength(keys[k]), k))[:limit]
+    log = math.log  # (-strength, key) pairs sorted as tuples: this runs on each add to a
+    # full profile
+    ranked = sorted([(-(w * (1.0 + log(n))), k) for k, (w, n) in profile["keys"].items()])
+    return [k for _, k in ranked[:limit]]
 
 
 def _trim(profile: Profile) -> None:
     keys = profile["keys"]
-    if len(keys) > MAX_KEYS:
-        keep = set(top_keys(profile, MAX_KEYS))
-        profile["keys"] = {k: v for k, v in keys.items() if k in keep}
+    if len(keys) > MAX_KEYS:  # drop the weakest: the largest (-strength, key)
+        log = math.log
+        ranked = [(-(w * (1.0 + log(n))), k) for k, (w, n) in keys.items()]
+        drop = {k for _, k in heapq.nlargest(len(keys) - MAX_KEYS, ranked)}
+        profile["keys"] = {k: v for k, v in keys.items() if k not in drop}
     for lang, centroid in list(profile["terms"].items()):
         if len(centroid) > MAX_TERMS:
             ranked = sorted(centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]

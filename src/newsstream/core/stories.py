@@ -24,11 +24,20 @@ store (nothing that decides is kept outside the store). Decisions:
 Cost per article does not grow with the number of active stories: candidates
 come from bounded inverted indexes (``core.candidates``), each candidate is
 scored against its compact profile (``core.profile``), and stories that went
-quiet for ``window`` leave the store (``core.ageing``).
+quiet for ``window`` leave the store (``core.ageing``). Nor does it grow with
+a story's size: a story keeps its latest member refs and aggregates
+(``core.story_state``), and its record is built from those (``core.record``).
+
+Writes: every change of one ``process`` call goes to a write batch and reaches
+the store once per key when the call ends (a story touched three times is one
+``set``; deleting a key that is not there is no write), so each article costs
+one changelog record per store value it really changed.
 
 Store keys: ``s:<story>`` story state (``core.story_state``); ``a:<article>``
-marker (story, content hash, change time, what the article contributed);
-``k:…``/``h:…`` candidate index; ``b:<day>:<n>`` ageing buckets; ``clock``.
+marker (story, content hash, change time, what the article contributed, and
+what its member ref carried); ``m:<story>:<n>`` ids of members whose refs the
+story dropped; ``k:…``/``h:…`` candidate index; ``b:<day>:<n>`` ageing buckets,
+``days``, ``clock``.
 """
 
 from __future__ import annotations
@@ -43,13 +52,19 @@ import orjson
 from newsstream.core import story_state
 from newsstream.core.ageing import Ageing
 from newsstream.core.candidates import MIN_INDEX_WEIGHT, CandidateIndex
-from newsstream.core.duplicates import band_keys, compact, is_near_duplicate, jaccard
+from newsstream.core.duplicates import (
+    band_digests,
+    compact,
+    is_near_duplicate,
+    keys_of,
+    similarities,
+)
 from newsstream.core.evidence import Evidence, gather, word_count
 from newsstream.core.extracted import Extraction
-from newsstream.core.matching import MatchConfig, bridged, ranked, score
+from newsstream.core.matching import MatchConfig, Probe, bridged, probe, ranked, score_probe
 from newsstream.core.ports import StateStore
 from newsstream.core.record import build_record
-from newsstream.core.story_state import Story
+from newsstream.core.story_state import ID, TITLE, Story
 from newsstream.models import Article, StoryRecord
 
 CONTENT_FIELDS = frozenset(
@@ -79,10 +94,20 @@ class Outcome:
     expired: int = 0
 
 
+_FIELD_ORDER = tuple(sorted(CONTENT_FIELDS))
+
+
 def content_hash(article: Article) -> str:
-    """Hash of the article's own fields (extra fields, e.g. evaluation labels, are ignored)."""
-    payload = article.model_dump(mode="json", include=set(CONTENT_FIELDS))
-    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+    """Hash of the article's own fields (extra fields, e.g. evaluation labels, are ignored).
+
+    The JSON hashed is ``article.model_dump(mode="json")`` of those fields with sorted
+    keys; orjson writes the timestamps as pydantic does (``Z`` for UTC), from the
+    attributes directly.
+    """
+    values = article.__dict__
+    payload = {name: values[name] for name in _FIELD_ORDER}
+    raw = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z)
+    return hashlib.sha256(raw).hexdigest()[:32]
 
 
 def story_id_for(seed: str) -> str:
@@ -98,34 +123,76 @@ def _ts(moment: datetime) -> float:
     return moment.astimezone(UTC).timestamp()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Incoming:
     """An article with everything the engine derives from it, computed once."""
 
     article: Article
     extraction: Extraction
     evidence: Evidence
+    probe: Probe
     digest: str
     signature: str
     size: int
-    bands: list[str]
+    digests: str  # its LSH band digests (core.duplicates.band_digests)
+    bands: list[str]  # ... and band keys
+    published: float  # epoch seconds
+    changed: float  # epoch seconds of its change time
 
     @classmethod
-    def of(cls, article: Article, extraction: Extraction) -> Incoming:
+    def of(cls, article: Article, extraction: Extraction, config: MatchConfig) -> Incoming:
         signature = compact(extraction.fingerprint.minhash)
+        evidence = gather(article, extraction)
+        digests = band_digests(signature)
         return cls(
             article=article,
             extraction=extraction,
-            evidence=gather(article, extraction),
+            evidence=evidence,
+            probe=probe(evidence, config),
             digest=content_hash(article),
             signature=signature,
             size=max(1, word_count(article) - 2),
-            bands=band_keys(signature),
+            digests=digests,
+            bands=keys_of(digests),
+            published=story_state.epoch(article),
+            changed=_ts(_change_time(article)),
         )
 
-    @property
-    def changed(self) -> float:
-        return _ts(_change_time(self.article))
+
+_GONE = object()
+
+
+class _Batch:
+    """The store as one ``process`` call sees it: reads go through, changes are
+    kept and reach the store once per key (``flush``)."""
+
+    __slots__ = ("changes", "read", "store")
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.read = store.get
+        self.changes: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any | None:
+        value = self.changes.get(key, self)
+        if value is self:
+            return self.read(key)
+        return None if value is _GONE else value
+
+    def set(self, key: str, value: Any) -> None:
+        self.changes[key] = value
+
+    def delete(self, key: str) -> None:
+        self.changes[key] = _GONE
+
+    def flush(self) -> None:
+        store = self.store
+        for key, value in self.changes.items():
+            if value is not _GONE:
+                store.set(key, value)
+            elif store.get(key) is not None:
+                store.delete(key)
+        self.changes.clear()
 
 
 class StoryEngine:
@@ -134,41 +201,73 @@ class StoryEngine:
     def __init__(self, store: StateStore, config: EngineConfig | None = None) -> None:
         self.store = store
         self.config = config or EngineConfig()
-        self.index = CandidateIndex(store)
-        self.ageing = Ageing(store, self.config.window)
+        self._db = _Batch(store)
+        self.index = CandidateIndex(self._db)
+        self.ageing = Ageing(self._db, self.config.window)
 
     # ------------------------------------------------------------------ public
     def process(self, article: Article, extraction: Extraction) -> Outcome:
-        expired = self._age(story_state.epoch(article))
-        incoming = Incoming.of(article, extraction)
-        marker = self.store.get(f"a:{article.id}")
-        seen = marker is not None
-        outcome = self._seen_before(incoming, marker) if seen else self._place(incoming)
-        outcome.expired = expired
-        return outcome
+        try:
+            expired = self._age(story_state.epoch(article))
+            marker = self._db.get(f"a:{article.id}")
+            if marker is not None and self._write_lost(marker):
+                # A crash kept the marker but not the story write that added the
+                # article: place it again (its re-delivery brought it back).
+                self._db.delete(f"a:{article.id}")
+                marker = None
+            outcome = self._redelivered(article, marker) if marker is not None else None
+            if outcome is None:  # not a re-delivery: only now is the article analysed
+                incoming = Incoming.of(article, extraction, self.config.match)
+                seen = marker is not None
+                outcome = self._seen_before(incoming, marker) if seen else self._place(incoming)
+            outcome.expired = expired
+            return outcome
+        finally:  # what changed in memory also reaches the store (and its changelog)
+            self._db.flush()
 
     def active_story_count(self) -> int:
         return self.ageing.active()
 
     # --------------------------------------------------------------- decisions
+    def _write_lost(self, marker: dict[str, Any]) -> bool:
+        """True when the marker's story never reached the version that added the article.
+
+        Both are written at the end of the same batch, each key once, in the order
+        the batch first touched them, to one changelog partition; after a crash the
+        changelog holds a prefix of those writes. A marker that survived while its
+        story's write did not leaves the story older than the marker says (or gone).
+        """
+        added_at = marker.get("v")
+        if added_at is None:
+            return False
+        story = self._load(marker["story"])
+        return story is None or int(story.get("version", 0)) <= int(added_at)
+
+    def _redelivered(self, article: Article, marker: dict[str, Any]) -> Outcome | None:
+        """Same content again (or an older copy): its story's current record."""
+        story = self._load(marker["story"])
+        if story is None:
+            return None
+        stale = float(marker["changed"]) > _ts(_change_time(article))
+        if marker["hash"] == content_hash(article) or stale:
+            return Outcome("redelivery", story["id"], [build_record(story)])
+        return None
+
     def _seen_before(self, incoming: Incoming, marker: dict[str, Any]) -> Outcome:
         article = incoming.article
         story = self._load(marker["story"])
         if story is None:  # defensive: markers leave with their story
-            self.store.delete(f"a:{article.id}")
+            self._db.delete(f"a:{article.id}")
             return self._place(incoming)
-        stale = float(marker["changed"]) > incoming.changed
-        if marker["hash"] == incoming.digest or stale:
-            return Outcome("redelivery", story["id"], [build_record(story)])
-        if story_state.remove_member(story, article.id, marker["share"]):
+        if story_state.remove_member(story, article.id, marker):
             self._choose_lead(story)
-        self.store.delete(f"a:{article.id}")
+        self._db.delete(f"a:{article.id}")
         outcome = self._place(incoming, home=story)
         outcome.decision = "correction"
-        if outcome.story_id == story["id"] or story["status"] == "merged":
+        if outcome.story_id == story["id"] or story.get("status") == "merged":
             return outcome
         when = _change_time(article)
-        if story["members"]:
+        if story["n"]:
             outcome.records.insert(0, self._bump(story, when))
             outcome.updated += 1
         else:  # the article was all of it: retire the story into where it went
@@ -180,9 +279,9 @@ class StoryEngine:
     def _place(self, incoming: Incoming, home: Story | None = None) -> Outcome:
         config = self.config.match
         stories, banded = self._candidates(incoming, home)
+        found = incoming.probe
         scores = {
-            sid: score(incoming.evidence, s["profile"], config, story_state.people(s))
-            for sid, s in stories.items()
+            sid: score_probe(found, s["profile"], config, s["people"]) for sid, s in stories.items()
         }
         by_score = ranked(scores)
         suspects = banded | {sid for sid, _ in by_score[: config.duplicate_suspects]}
@@ -194,22 +293,22 @@ class StoryEngine:
             return self._join(incoming, target, "near_duplicate", duplicate_of=original)
         order = [item for item in by_score if item[1].joins(config)]
         if not order:
-            if home is not None and not home["members"]:
+            if home is not None and not home["n"]:
                 return self._join(incoming, home, "joined")  # it was alone there: stay
             return self._create(incoming, corrected=home is not None)
         best = stories[order[0][0]]
         self._attach(incoming, best, None)
         profiles = {sid: s["profile"] for sid, s in stories.items()}
         group = [best]
-        for sid, found in order[1:]:
+        for sid, found_score in order[1:]:
             other = stories[sid]
             # the stories' first articles must share a name: roundups naming two
             # unrelated stories do not make them one
             common = story_state.shared_founders(best, other, config.merge_founder_weight)
-            if common and bridged(order[0], (sid, found), profiles, config):
+            if common and bridged(order[0], (sid, found_score), profiles, config):
                 group.append(other)
         when = _change_time(incoming.article)
-        survivor = max(group, key=lambda s: (len(s["members"]), -s["first"], s["id"]))
+        survivor = max(group, key=lambda s: (s["n"], -s["first"], s["id"]))
         records = [self._merge(loser, survivor, when) for loser in group if loser is not survivor]
         records.append(self._bump(survivor, when))
         decision = "merged" if records[:-1] else "joined"
@@ -235,10 +334,8 @@ class StoryEngine:
         story_state.absorb(survivor, loser)
         self.index.forget(loser)
         self.index.index_keys(survivor, keys)
-        for member in loser["members"]:
-            marker = self.store.get(f"a:{member['id']}")
-            if marker is not None:
-                self.store.set(f"a:{member['id']}", {**marker, "story": survivor["id"]})
+        self._repoint(loser, survivor)
+        self._drop_refs(survivor)
         loser["merged_into"] = survivor["id"]
         return self._retire(loser, when)
 
@@ -251,9 +348,9 @@ class StoryEngine:
         stories: dict[str, Story] = {}
         for sid in ids:
             story = home if home is not None and sid == home["id"] else self._load(sid)
-            if story is not None and story["members"]:
+            if story is not None and story["n"]:
                 stories[sid] = story
-        if home is not None and home["members"]:
+        if home is not None and home["n"]:
             stories[home["id"]] = home
         return stories, banded
 
@@ -262,23 +359,26 @@ class StoryEngine:
     ) -> tuple[Story, str] | None:
         """The story and member this article nearly copies (most similar first)."""
         config = self.config.match
+        compared = [
+            (sid, article_id, signature, size)
+            for sid in sorted(stories)
+            for article_id, signature, size in stories[sid]["sigs"]
+            if article_id != incoming.article.id
+        ]
+        alike = similarities(incoming.signature, [c[2] for c in compared])
         best: tuple[float, str, str] | None = None
-        for sid in sorted(stories):
-            for article_id, signature, size in stories[sid]["sigs"]:
-                if article_id == incoming.article.id:
-                    continue
-                similarity = jaccard(incoming.signature, signature)
-                if not is_near_duplicate(
-                    similarity,
-                    incoming.size,
-                    size,
-                    min_jaccard=config.duplicate_jaccard,
-                    min_containment=config.duplicate_containment,
-                    floor=config.duplicate_floor,
-                ):
-                    continue
-                if best is None or similarity > best[0]:
-                    best = (similarity, sid, article_id)
+        for (sid, article_id, _, size), similarity in zip(compared, alike, strict=True):
+            if not is_near_duplicate(
+                similarity,
+                incoming.size,
+                size,
+                min_jaccard=config.duplicate_jaccard,
+                min_containment=config.duplicate_containment,
+                floor=config.duplicate_floor,
+            ):
+                continue
+            if best is None or similarity > best[0]:
+                best = (similarity, sid, article_id)
         return (stories[best[1]], best[2]) if best else None
 
     def _attach(self, incoming: Incoming, story: Story, duplicate_of: str | None) -> None:
@@ -291,39 +391,85 @@ class StoryEngine:
             incoming.evidence,
             (incoming.signature, incoming.size),
             duplicate_of,
+            incoming.published,
         )
         if (
             duplicate_of is None
-            and incoming.bands
-            and story["pinned"] < self.config.pinned_signatures
+            and incoming.digests
+            and len(story["bands"]) < self.config.pinned_signatures
         ):
-            self.index.index_bands(story["id"], incoming.bands)
-            story["bands"] = [*story["bands"], *incoming.bands]
-            story["pinned"] += 1
+            self.index.index_bands(story, incoming.digests)
         weighty = [k for k, w in incoming.evidence.keys.items() if w >= MIN_INDEX_WEIGHT]
         self.index.index_keys(story, weighty)
-        self.store.set(
-            f"a:{article.id}",
-            {
-                "story": story["id"],
-                "hash": incoming.digest,
-                "changed": incoming.changed,
-                "share": share,
-                "summary": incoming.extraction.lead[:MAX_SUMMARY],
-            },
-        )
+        marker = {
+            "story": story["id"],
+            "v": story["version"],  # the story version before this article's bump
+            "hash": incoming.digest,
+            "changed": incoming.changed,
+            "share": share,
+            "summary": incoming.extraction.lead[:MAX_SUMMARY],
+        }
+        if article.source:  # what the member's ref carried, for when the ref is dropped
+            marker["src"] = article.source
+        if duplicate_of:
+            marker["dup"] = duplicate_of
+        self._db.set(f"a:{article.id}", marker)
+        self._drop_refs(story)
+
+    def _drop_refs(self, story: Story) -> None:
+        """Drop the refs of old members once enough piled up, keeping their ids."""
+        dropped = story_state.drop_old_refs(story)
+        if dropped:
+            self._db.set(f"m:{story['id']}:{story['gone']}", dropped)
+            story["gone"] += 1
+
+    def _dropped(self, story: Story) -> list[list[str]]:
+        """The chunks of ids of members whose refs the story dropped."""
+        return [self._db.get(f"m:{story['id']}:{n}") or [] for n in range(story["gone"])]
+
+    def _repoint(self, loser: Story, survivor: Story) -> None:
+        """A merge: the loser's members (and dropped ids) now belong to the survivor."""
+        for member in loser["members"]:
+            marker = self._db.get(f"a:{member[ID]}")
+            if marker is not None:
+                self._db.set(f"a:{member[ID]}", {**marker, "story": survivor["id"], "v": None})
+        for n, ids in enumerate(self._dropped(loser)):
+            for article_id in ids:
+                marker = self._db.get(f"a:{article_id}")
+                if marker is not None and marker["story"] == loser["id"]:
+                    self._db.set(f"a:{article_id}", {**marker, "story": survivor["id"], "v": None})
+            self._db.set(f"m:{survivor['id']}:{survivor['gone']}", ids)
+            survivor["gone"] += 1
+            self._db.delete(f"m:{loser['id']}:{n}")
+        loser["gone"] = 0
+
+    def _forget_dropped(self, story: Story) -> None:
+        """Delete the dropped-id chunks and the markers that still point here."""
+        for n, ids in enumerate(self._dropped(story)):
+            for article_id in ids:
+                marker = self._db.get(f"a:{article_id}")
+                if marker is not None and marker["story"] == story["id"]:
+                    self._db.delete(f"a:{article_id}")
+            self._db.delete(f"m:{story['id']}:{n}")
+        story["gone"] = 0
 
     def _choose_lead(self, story: Story) -> None:
-        member = story_state.best_member(story)
+        keys_of_member: dict[str, list[str]] = {}
+        summaries: dict[str, str] = {}
+        for member in story_state.originals(story):
+            marker = self._db.get(f"a:{member[ID]}")
+            if marker is not None:
+                keys_of_member[member[ID]] = story_state.top_keys(marker["share"])
+                summaries[member[ID]] = marker.get("summary") or ""
+        member = story_state.best_member(story, keys_of_member)
         if member is not None:
-            marker = self.store.get(f"a:{member['id']}") or {}
-            story_state.set_lead(story, member, marker.get("summary") or member["title"])
+            summary = summaries.get(member[ID]) or member[TITLE]
+            story_state.set_lead(story, member, summary, keys_of_member.get(member[ID], []))
 
     def _bump(self, story: Story, when: datetime) -> StoryRecord:
         story["version"] += 1
-        story["status"] = "new" if story["version"] == 1 else "updated"
         story["updated_at"] = when.isoformat()
-        self.store.set(f"s:{story['id']}", story)
+        self._db.set(f"s:{story['id']}", story)
         return build_record(story)
 
     def _retire(self, story: Story, when: datetime) -> StoryRecord:
@@ -333,12 +479,17 @@ class StoryEngine:
         story["updated_at"] = when.isoformat()
         record = build_record(story)
         self.index.forget(story)
-        self.store.delete(f"s:{story['id']}")
+        self._forget_dropped(story)
+        self._db.delete(f"s:{story['id']}")
         self.ageing.count(-1)
         return record
 
     def _load(self, story_id: str) -> Story | None:
-        return self.store.get(f"s:{story_id}")
+        story = self._db.get(f"s:{story_id}")
+        if story is not None and "n" not in story:  # written by an older version
+            story = story_state.upgrade(story)
+            self._db.set(f"s:{story_id}", story)
+        return story
 
     def _new_id(self, incoming: Incoming, corrected: bool) -> str:
         """``st-`` + hash of the opening article's id; never an id used before.
@@ -353,11 +504,11 @@ class StoryEngine:
         now = self.ageing.now()
         if corrected:
             seed = f"{article.id}@{int(incoming.changed)}"
-        elif story_state.epoch(article) < now - self.config.window.total_seconds():
+        elif incoming.published < now - self.config.window.total_seconds():
             seed = f"{article.id}@{int(now)}"
         sid = story_id_for(seed)
         attempt = 0
-        while self._load(sid) is not None:
+        while self._db.get(f"s:{sid}") is not None:
             attempt += 1
             sid = story_id_for(f"{seed}#{attempt}")
         return sid
@@ -374,12 +525,13 @@ class StoryEngine:
                 expired += 1
             else:
                 self.ageing.schedule(story)
-                self.store.set(f"s:{sid}", story)
+                self._db.set(f"s:{sid}", story)
         return expired
 
     def _expire(self, story: Story) -> None:
         self.index.forget(story)
         for member in story["members"]:
-            self.store.delete(f"a:{member['id']}")
-        self.store.delete(f"s:{story['id']}")
+            self._db.delete(f"a:{member[ID]}")
+        self._forget_dropped(story)
+        self._db.delete(f"s:{story['id']}")
         self.ageing.count(-1)

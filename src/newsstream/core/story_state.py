@@ -2,19 +2,34 @@
 
 A story is one JSON-able dict (key ``s:<story id>``)::
 
-    id, version, status, merged_into, merged_from, updated_at
-    members   compact article refs in arrival order (+ "k": the member's top keys)
+    id, version, updated_at, merged_from
+    members   compact refs of the latest members, in arrival order:
+              [id, url, source, lang, title, published (epoch s), published_at (ISO), dup]
+    n, langs, sources, dups   the true member count, languages and sources with
+              their member counts, and the number of near-duplicates (a story keeps
+              every member's contribution but only the latest refs)
+    old       [earliest, latest] published of members whose refs were dropped
+    gone      how many chunks of dropped member ids there are (``m:<story>:<n>``,
+              written by the engine: expiry and merges reach their markers)
     profile   aggregated evidence (core.profile)
     entities  entity table (core.entity_table)
     events    timeline (core.timeline)
     sigs      [article id, compact MinHash, shingle count] of the latest originals
     founder   the first article's evidence keys (merges compare these)
     lead      the representative member: id, title, summary, keys
+    people    the story's main people (``people``), kept for scoring
     first, last   first and last published_at (epoch seconds)
-    ix, bands, pinned, expires   bookkeeping of the candidate index and ageing
+    ix, bands, expires   bookkeeping of the candidate index and ageing
+
+A story of any size keeps a bounded state: ``RETAIN`` member refs (and the
+originals their near-duplicates point to), plus at most ``DROP_BATCH`` more
+before the oldest refs are dropped in one batch; profile, entity table,
+timeline, signatures and index entries have their own caps.
 
 What one member added is returned as its ``Share`` and kept in its article
-marker, so ``remove_member`` takes out exactly that (a correction).
+marker with what its ref carried, so ``remove_member`` takes out exactly that
+(a correction), even after the ref itself was dropped. A member's top keys (to
+pick a new lead) are the first keys of that share.
 """
 
 from __future__ import annotations
@@ -30,8 +45,14 @@ from newsstream.models import Article
 SIG_KEEP = 8  # signatures of recent originals kept for the near-duplicate test
 LEAD_KEYS = 6  # keys per member used to pick the representative one
 FOUNDER_WEIGHT = 0.3  # keys of the first article kept to judge merges
+RETAIN = 300  # member refs a story shows (its record's ``articles``)
+DROP_BATCH = 50  # refs beyond RETAIN kept until they are dropped together
+
+# a member ref: [id, url, source, lang, title, published, published_at, dup]
+ID, URL, SOURCE, LANG, TITLE, PUBLISHED, PUBLISHED_AT, DUP = range(8)
 
 Story = dict[str, Any]
+Member = list[Any]
 Share = dict[str, Any]  # {"part": profile contribution, "ents": entity share}
 
 
@@ -43,24 +64,43 @@ def new_story(story_id: str) -> Story:
     return {
         "id": story_id,
         "version": 0,
-        "status": "new",
-        "merged_into": None,
-        "merged_from": [],
         "updated_at": None,
+        "merged_from": [],
         "members": [],
+        "n": 0,
+        "langs": {},
+        "sources": {},
+        "dups": 0,
+        "old": None,
+        "gone": 0,
         "profile": profile.empty(),
         "entities": {},
         "events": [],
         "sigs": [],
         "founder": {},
         "lead": None,
+        "people": [],
         "first": None,
         "last": None,
         "ix": [],
         "bands": [],
-        "pinned": 0,
         "expires": None,
     }
+
+
+def status(story: Story) -> str:
+    """new / updated / merged (``merged`` is only ever set on a story leaving the store)."""
+    if story.get("status") == "merged":
+        return "merged"
+    return "new" if story["version"] == 1 else "updated"
+
+
+def _count(counter: dict[str, int], key: str, delta: int) -> None:
+    left = counter.get(key, 0) + delta
+    if left > 0:
+        counter[key] = left
+    else:
+        counter.pop(key, None)
 
 
 def add_member(
@@ -70,33 +110,34 @@ def add_member(
     evidence: Evidence,
     signature: tuple[str, int],
     duplicate_of: str | None,
+    published: float | None = None,
 ) -> Share:
-    published = epoch(article)
+    if published is None:
+        published = epoch(article)
     top = list(evidence.keys)[:LEAD_KEYS]
     story["members"].append(
-        {
-            "id": article.id,
-            "url": article.url,
-            "source": article.source,
-            "lang": evidence.language,
-            "title": article.title,
-            "published": published,
-            "published_at": article.published_at.isoformat(),
-            "dup": duplicate_of,
-            "k": top,
-        }
-    )
+        [article.id, article.url, article.source, evidence.language, article.title, published,
+         article.published_at.isoformat(), duplicate_of]
+    )  # fmt: skip
+    story["n"] += 1
+    _count(story["langs"], evidence.language, 1)
+    _count(story["sources"], article.source, 1)
+    if duplicate_of:
+        story["dups"] += 1
     part = profile.contribution(evidence.keys, evidence.terms, evidence.language)
     profile.add(story["profile"], part)
     ents = entity_table.add(story["entities"], article.id, extraction.entities)
+    story["people"] = people(story)
     timeline.add(story["events"], article.id, published, extraction.events)
     sig, size = signature
     if sig and duplicate_of is None:
         story["sigs"] = [*story["sigs"], [article.id, sig, size]][-SIG_KEEP:]
     if not story.get("founder"):
         story["founder"] = {k: w for k, w in evidence.keys.items() if w >= FOUNDER_WEIGHT}
-    story["first"] = published if story["first"] is None else min(story["first"], published)
-    story["last"] = published if story["last"] is None else max(story["last"], published)
+    if story["first"] is None or published < story["first"]:
+        story["first"] = published
+    if story["last"] is None or published > story["last"]:
+        story["last"] = published
     if duplicate_of is None or story["lead"] is None:
         candidate = {"id": article.id, "title": article.title, "summary": extraction.lead,
                      "keys": top}  # fmt: skip
@@ -106,17 +147,34 @@ def add_member(
     return {"part": part, "ents": ents}
 
 
-def remove_member(story: Story, article_id: str, share: Share) -> bool:
-    """Take a member out; True when it was the lead (the caller picks a new one)."""
-    story["members"] = [m for m in story["members"] if m["id"] != article_id]
-    for member in story["members"]:
-        if member.get("dup") == article_id:
-            member["dup"] = None
+def remove_member(story: Story, article_id: str, marker: dict[str, Any]) -> bool:
+    """Take a member out (``marker``: its article marker); True when it was the lead
+    (the caller picks a new one)."""
+    share = marker["share"]
+    members = story["members"]
+    at = next((i for i, m in enumerate(members) if m[ID] == article_id), None)
+    if at is not None:
+        ref = members.pop(at)
+        lang, source, dup = ref[LANG], ref[SOURCE], ref[DUP]
+    else:  # its ref was dropped: the marker says what it carried
+        lang, source, dup = share["part"]["lang"], marker.get("src", ""), marker.get("dup")
+    story["n"] = max(0, story["n"] - 1)
+    _count(story["langs"], lang, -1)
+    _count(story["sources"], source, -1)
+    if dup:
+        story["dups"] = max(0, story["dups"] - 1)
+    for member in members:
+        if member[DUP] == article_id:
+            member[DUP] = None
+            story["dups"] = max(0, story["dups"] - 1)
     profile.remove(story["profile"], share["part"])
     entity_table.remove(story["entities"], article_id, share["ents"])
+    story["people"] = people(story)
     timeline.remove_article(story["events"], article_id)
     story["sigs"] = [s for s in story["sigs"] if s[0] != article_id]
-    published = [m["published"] for m in story["members"]]
+    published = [m[PUBLISHED] for m in members]
+    if story["n"] and story.get("old"):
+        published.extend(story["old"])
     story["first"] = min(published, default=None)
     story["last"] = max(published, default=None)
     was_lead = bool(story["lead"]) and story["lead"]["id"] == article_id
@@ -125,26 +183,37 @@ def remove_member(story: Story, article_id: str, share: Share) -> bool:
     return was_lead
 
 
-def best_member(story: Story) -> dict[str, Any] | None:
-    """The original member that best represents the story (earliest on ties)."""
-    originals = [m for m in story["members"] if not m.get("dup")] or story["members"]
-    if not originals:
+def originals(story: Story) -> list[Member]:
+    """Member refs that are not near-duplicates (all of them if every one is)."""
+    return [m for m in story["members"] if not m[DUP]] or story["members"]
+
+
+def best_member(story: Story, keys_of: dict[str, list[str]]) -> Member | None:
+    """The original member that best represents the story (earliest on ties);
+    ``keys_of``: member id → its top keys."""
+    candidates = originals(story)
+    if not candidates:
         return None
     return max(
-        sorted(originals, key=lambda m: (m["published"], m["id"])),
-        key=lambda m: centrality(m["k"], story),
+        sorted(candidates, key=lambda m: (m[PUBLISHED], m[ID])),
+        key=lambda m: centrality(keys_of.get(m[ID], []), story),
     )
 
 
-def set_lead(story: Story, member: dict[str, Any], summary: str) -> None:
-    story["lead"] = {"id": member["id"], "title": member["title"], "summary": summary,
-                     "keys": list(member["k"])}  # fmt: skip
+def top_keys(share: Share) -> list[str]:
+    """A member's top keys, from its share (its evidence keys, heaviest first)."""
+    return list(share["part"]["keys"])[:LEAD_KEYS]
+
+
+def set_lead(story: Story, member: Member, summary: str, keys: list[str]) -> None:
+    story["lead"] = {"id": member[ID], "title": member[TITLE], "summary": summary,
+                     "keys": list(keys)}  # fmt: skip
 
 
 def founders(story: Story) -> dict[str, float]:
     """The evidence of the story's first article: what it was about before any later
     article (a roundup, say) could blur it."""
-    return dict(story.get("founder") or {})
+    return story.get("founder") or {}
 
 
 def shared_founders(a: Story, b: Story, min_weight: float) -> list[str]:
@@ -155,12 +224,10 @@ def shared_founders(a: Story, b: Story, min_weight: float) -> list[str]:
 
 def people(story: Story, limit: int = 3) -> list[str]:
     """``n:<surname>`` of the story's most salient people."""
-    table = story["entities"]
     ranked = sorted(
-        (k for k, e in table.items() if e["type"] == "PERSON"),
-        key=lambda k: (-table[k]["salience"], k),
+        [(-e["salience"], k) for k, e in story["entities"].items() if e["type"] == "PERSON"]
     )
-    return [f"n:{fold(k.split()[-1])}" for k in ranked[:limit] if k.split()]
+    return [f"n:{fold(k.split()[-1])}" for _, k in ranked[:limit] if k.split()]
 
 
 def centrality(keys: list[str], story: Story) -> float:
@@ -170,11 +237,20 @@ def centrality(keys: list[str], story: Story) -> float:
 
 
 def absorb(survivor: Story, loser: Story) -> None:
-    """Fold a whole story into another (a merge); index and markers are the caller's."""
-    present = {m["id"] for m in survivor["members"]}
-    survivor["members"].extend(m for m in loser["members"] if m["id"] not in present)
+    """Fold a whole story into another (a merge); index, markers and the dropped
+    ids of the loser are the caller's."""
+    present = {m[ID] for m in survivor["members"]}
+    survivor["members"].extend(m for m in loser["members"] if m[ID] not in present)
+    survivor["n"] += loser["n"]
+    for field in ("langs", "sources"):
+        for key, count in loser[field].items():
+            _count(survivor[field], key, count)
+    survivor["dups"] += loser["dups"]
+    bounds = [*(survivor.get("old") or ()), *(loser.get("old") or ())]
+    survivor["old"] = [min(bounds), max(bounds)] if bounds else None
     profile.absorb(survivor["profile"], loser["profile"])
     entity_table.absorb(survivor["entities"], loser["entities"])
+    survivor["people"] = people(survivor)
     timeline.absorb(survivor["events"], loser["events"])
     survivor["sigs"] = [*survivor["sigs"], *loser["sigs"]][-SIG_KEEP:]
     survivor["merged_from"] = sorted({*survivor["merged_from"], loser["id"], *loser["merged_from"]})
@@ -186,3 +262,60 @@ def absorb(survivor: Story, loser: Story) -> None:
         or centrality(theirs["keys"], survivor) > centrality(survivor["lead"]["keys"], survivor)
     ):
         survivor["lead"] = dict(theirs)
+
+
+def shown(story: Story) -> list[Member]:
+    """The refs a record lists: the latest ``RETAIN`` members and the originals their
+    near-duplicates point to, in arrival order."""
+    members = story["members"]
+    if len(members) <= RETAIN:
+        return members
+    latest = members[-RETAIN:]
+    pointed = {m[DUP] for m in latest if m[DUP]}
+    return [m for m in members[:-RETAIN] if m[ID] in pointed] + latest
+
+
+def drop_old_refs(story: Story) -> list[str]:
+    """Once ``DROP_BATCH`` refs beyond ``shown`` piled up, drop them (their members
+    stay counted); returns the dropped ids (the caller keeps them for expiry)."""
+    members = story["members"]
+    if len(members) <= RETAIN + DROP_BATCH:
+        return []
+    keep = {m[ID] for m in shown(story)}
+    dropped = [m for m in members if m[ID] not in keep]
+    if len(dropped) < DROP_BATCH:
+        return []
+    story["members"] = [m for m in members if m[ID] in keep]
+    published = [m[PUBLISHED] for m in dropped] + list(story.get("old") or ())
+    story["old"] = [min(published), max(published)]
+    return [m[ID] for m in dropped]
+
+
+def upgrade(story: Story) -> Story:
+    """A story state written before member refs were lists and counted (in place)."""
+    members = story.get("members") or []
+    if members and isinstance(members[0], dict):
+        story["members"] = [
+            [m["id"], m.get("url"), m.get("source", ""), m["lang"], m["title"], m["published"],
+             m["published_at"], m.get("dup")]
+            for m in members
+        ]  # fmt: skip
+    story["n"] = len(story["members"])
+    story["langs"], story["sources"] = {}, {}
+    for member in story["members"]:
+        _count(story["langs"], member[LANG], 1)
+        _count(story["sources"], member[SOURCE], 1)
+    story["dups"] = sum(1 for m in story["members"] if m[DUP])
+    story.setdefault("old", None)
+    story.setdefault("gone", 0)
+    bands: list[str] = []
+    for key in story.get("bands") or ():  # "h:<band>:<digest>", 16 per signature in order
+        _, band, digest = key.split(":")
+        if band == "0" or not bands:
+            bands.append("")
+        bands[-1] += digest
+    story["bands"] = bands
+    story["people"] = people(story)
+    for gone in ("status", "merged_into", "pinned"):
+        story.pop(gone, None)
+    return story

@@ -8,7 +8,9 @@ other: "OpenAI" and "OpenAI board"). Otherwise it opens a new entry.
 
 Entries are plain JSON-able dicts inside the story state; times are UTC epoch
 seconds. At most ``MAX_EVENTS`` entries are kept: the least reported and least
-confident go first.
+confident go first. An entry lists the first ``MAX_ARTICLES`` article ids that
+report it (one reported by more also counts them: ``n``) and keeps the votes of
+at most ``MAX_DAYS`` days.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from newsstream.core.extracted import Event
 from newsstream.models import StoryEvent
 
 MAX_EVENTS = 40
+MAX_ARTICLES = 50  # article ids listed per event
+MAX_DAYS = 16  # days voted for per event (the most voted)
 MAX_SUMMARY = 300
 
 Entry = dict[str, Any]
@@ -50,6 +54,7 @@ def _matches(entry: Entry, kind: str, actors: list[str], organization: str | Non
 
 def add(timeline: list[Entry], article_id: str, reported: float, events: tuple[Event, ...]) -> None:
     """Record the events one article reports."""
+    counted: list[Entry] = []  # entries this article was counted in (ids may not be listed)
     for event in events:
         occurred = event.occurred_at.astimezone(UTC).timestamp() if event.occurred_at else reported
         actors = list(event.actors)
@@ -57,23 +62,43 @@ def add(timeline: list[Entry], article_id: str, reported: float, events: tuple[E
             (e for e in timeline if _matches(e, event.type, actors, event.organization)), None
         )
         if entry is None:
-            timeline.append(
-                {
-                    "type": event.type,
-                    "actors": actors,
-                    "organization": event.organization,
-                    "role": event.role,
-                    "occurred": occurred,
-                    "days": {_day(occurred): [1, occurred]},
-                    "reported": reported,
-                    "article_ids": [article_id],
-                    "summary": " ".join(event.sentence.split())[:MAX_SUMMARY],
-                    "confidence": round(float(event.confidence), 3),
-                }
-            )
+            entry = {
+                "type": event.type,
+                "actors": actors,
+                "organization": event.organization,
+                "role": event.role,
+                "occurred": occurred,
+                "days": {_day(occurred): [1, occurred]},
+                "reported": reported,
+                "article_ids": [article_id],
+                "summary": " ".join(event.sentence.split())[:MAX_SUMMARY],
+                "confidence": round(float(event.confidence), 3),
+            }
+            timeline.append(entry)
+            counted.append(entry)
             continue
         _extend(entry, article_id, occurred, reported, event)
+        if not any(e is entry for e in counted):
+            _count_article(entry, article_id)
+            counted.append(entry)
     _bound(timeline)
+
+
+def reports(entry: Entry) -> int:
+    """How many articles report this entry."""
+    return entry.get("n", len(entry["article_ids"]))
+
+
+def _count_article(entry: Entry, article_id: str) -> None:
+    ids = entry["article_ids"]
+    if article_id in ids:
+        return
+    if len(ids) < MAX_ARTICLES and "n" not in entry:
+        ids.append(article_id)
+        return
+    entry["n"] = reports(entry) + 1
+    if len(ids) < MAX_ARTICLES:
+        ids.append(article_id)
 
 
 def _surname(actor: str) -> str:
@@ -105,8 +130,6 @@ def _extend(entry: Entry, article_id: str, occurred: float, reported: float, eve
     entry["confidence"] = max(entry["confidence"], round(float(event.confidence), 3))
     if not entry["summary"]:
         entry["summary"] = " ".join(event.sentence.split())[:MAX_SUMMARY]
-    if article_id not in entry["article_ids"]:
-        entry["article_ids"].append(article_id)
 
 
 def remove_article(timeline: list[Entry], article_id: str) -> None:
@@ -114,7 +137,9 @@ def remove_article(timeline: list[Entry], article_id: str) -> None:
     for entry in timeline:
         if article_id in entry["article_ids"]:
             entry["article_ids"].remove(article_id)
-    timeline[:] = [e for e in timeline if e["article_ids"]]
+            if "n" in entry:
+                entry["n"] -= 1
+    timeline[:] = [e for e in timeline if reports(e) > 0]
 
 
 def absorb(timeline: list[Entry], other: list[Entry]) -> None:
@@ -136,9 +161,13 @@ def absorb(timeline: list[Entry], other: list[Entry]) -> None:
         entry["reported"] = min(entry["reported"], theirs["reported"])
         entry["confidence"] = max(entry["confidence"], theirs["confidence"])
         entry["actors"] = _merge_actors(entry["actors"], theirs["actors"])
+        total = reports(entry) + reports(theirs)  # the two stories' articles are distinct
+        ids = entry["article_ids"]
         for article_id in theirs["article_ids"]:
-            if article_id not in entry["article_ids"]:
-                entry["article_ids"].append(article_id)
+            if article_id not in ids and len(ids) < MAX_ARTICLES:
+                ids.append(article_id)
+        if total != len(ids):
+            entry["n"] = total
     _bound(timeline)
 
 
@@ -146,7 +175,7 @@ def _bound(timeline: list[Entry]) -> None:
     if len(timeline) > MAX_EVENTS:
         ranked = sorted(
             range(len(timeline)),
-            key=lambda i: (-len(timeline[i]["article_ids"]), -timeline[i]["confidence"], i),
+            key=lambda i: (-reports(timeline[i]), -timeline[i]["confidence"], i),
         )
         keep = set(ranked[:MAX_EVENTS])
         timeline[:] = [e for i, e in enumerate(timeline) if i in keep]
@@ -165,26 +194,34 @@ def _vote(entry: Entry, days: dict[str, list[float]]) -> None:
         votes[day] = [count, first] if known is None else [known[0] + count, min(known[1], first)]
     best = min(votes, key=lambda d: (-votes[d][0], int(d)))
     entry["occurred"] = votes[best][1]
+    if len(votes) > MAX_DAYS:  # a long story reports an undated event on many days
+        kept = sorted(votes, key=lambda d: (-votes[d][0], int(d)))[:MAX_DAYS]
+        entry["days"] = {d: votes[d] for d in votes if d in kept}
 
 
 def _moment(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def story_events(timeline: list[Entry]) -> list[StoryEvent]:
-    """The public timeline, in order of occurrence."""
+def event_dicts(timeline: list[Entry]) -> list[dict[str, Any]]:
+    """The public timeline as plain data (``StoryEvent`` fields), in order of occurrence."""
     ordered = sorted(timeline, key=lambda e: (e["occurred"], e["reported"], e["type"], e["actors"]))
     return [
-        StoryEvent(
-            type=e["type"],
-            actors=list(e["actors"]),
-            organization=e["organization"],
-            role=e["role"],
-            occurred_at=_moment(e["occurred"]),
-            first_reported_at=_moment(e["reported"]),
-            article_ids=list(e["article_ids"]),
-            summary=e["summary"],
-            confidence=min(1.0, max(0.0, e["confidence"])),
-        )
+        {
+            "type": e["type"],
+            "actors": list(e["actors"]),
+            "organization": e["organization"],
+            "role": e["role"],
+            "occurred_at": _moment(e["occurred"]),
+            "first_reported_at": _moment(e["reported"]),
+            "article_ids": list(e["article_ids"]),
+            "summary": e["summary"],
+            "confidence": min(1.0, max(0.0, e["confidence"])),
+        }
         for e in ordered
     ]
+
+
+def story_events(timeline: list[Entry]) -> list[StoryEvent]:
+    """The public timeline, in order of occurrence."""
+    return [StoryEvent.model_validate(e) for e in event_dicts(timeline)]

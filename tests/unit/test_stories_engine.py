@@ -432,3 +432,25 @@ def test_redelivery_after_a_lost_story_write_places_the_article_again() -> None:
     record = again.records[-1]
     assert record.story_id == opened.story_id
     assert {a.id for a in record.articles} == {"a1", "a2"} and record.article_count == 2
+
+
+def test_redelivery_after_a_lost_marker_write_is_not_counted_twice() -> None:
+    """The opposite crash: the story write survived, the article's marker did not."""
+    eng = engine()
+    first = art("a1", "OpenAI board fires Sam Altman")
+    eng.process(first, ext(first, *ALTMAN))
+    second = art("a2", "Sam Altman leaves OpenAI after board vote", hours=1)
+    joined = eng.process(second, ext(second, *ALTMAN))
+    del eng.store.data["a:a2"]
+    again = eng.process(second, ext(second, *ALTMAN))
+    assert again.decision == "redelivery" and again.story_id == joined.story_id
+    assert again.records[-1].article_count == 2
+    fixed = art(
+        "a2",
+        "Sam Altman leaves OpenAI after a board vote",
+        hours=1,
+        updated_at=T0 + timedelta(hours=3),
+    )
+    corrected = eng.process(fixed, ext(fixed, *ALTMAN))  # a later correction still works
+    assert corrected.decision == "correction"
+    assert corrected.records[-1].article_count == 2

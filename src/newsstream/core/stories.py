@@ -243,6 +243,27 @@ class StoryEngine:
         story = self._load(marker["story"])
         return story is None or int(story.get("version", 0)) <= int(added_at)
 
+    def _already_listed(self, incoming: Incoming, stories: dict[str, Story]) -> Outcome | None:
+        """A crash kept a story write but lost the article's marker (the opposite of
+        ``_write_lost``): a candidate story already lists the article. Restore the
+        marker and treat it as a re-delivery instead of counting the article twice."""
+        article_id = incoming.article.id
+        for story in stories.values():
+            if any(m[story_state.ID] == article_id for m in story["members"][-64:]):
+                self._db.set(
+                    f"a:{article_id}",
+                    {
+                        "story": story["id"],
+                        "v": None,
+                        "hash": incoming.digest,
+                        "changed": incoming.changed,
+                        "share": {},
+                        "summary": incoming.extraction.lead[:MAX_SUMMARY],
+                    },
+                )
+                return Outcome("redelivery", story["id"], [build_record(story)])
+        return None
+
     def _redelivered(self, article: Article, marker: dict[str, Any]) -> Outcome | None:
         """Same content again (or an older copy): its story's current record."""
         story = self._load(marker["story"])
@@ -279,6 +300,10 @@ class StoryEngine:
     def _place(self, incoming: Incoming, home: Story | None = None) -> Outcome:
         config = self.config.match
         stories, banded = self._candidates(incoming, home)
+        if home is None:
+            holder = self._already_listed(incoming, stories)
+            if holder is not None:
+                return holder
         found = incoming.probe
         scores = {
             sid: score_probe(found, s["profile"], config, s["people"]) for sid, s in stories.items()

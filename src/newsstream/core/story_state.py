@@ -157,7 +157,8 @@ def remove_member(story: Story, article_id: str, marker: dict[str, Any]) -> bool
         ref = members.pop(at)
         lang, source, dup = ref[LANG], ref[SOURCE], ref[DUP]
     else:  # its ref was dropped: the marker says what it carried
-        lang, source, dup = share["part"]["lang"], marker.get("src", ""), marker.get("dup")
+        part = share.get("part") or {}
+        lang, source, dup = part.get("lang", ""), marker.get("src", ""), marker.get("dup")
     story["n"] = max(0, story["n"] - 1)
     _count(story["langs"], lang, -1)
     _count(story["sources"], source, -1)
@@ -167,8 +168,9 @@ def remove_member(story: Story, article_id: str, marker: dict[str, Any]) -> bool
         if member[DUP] == article_id:
             member[DUP] = None
             story["dups"] = max(0, story["dups"] - 1)
-    profile.remove(story["profile"], share["part"])
-    entity_table.remove(story["entities"], article_id, share["ents"])
+    if share:  # a marker restored after a crash carries no share (see stories.py)
+        profile.remove(story["profile"], share["part"])
+        entity_table.remove(story["entities"], article_id, share["ents"])
     story["people"] = people(story)
     timeline.remove_article(story["events"], article_id)
     story["sigs"] = [s for s in story["sigs"] if s[0] != article_id]

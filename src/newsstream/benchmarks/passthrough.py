@@ -1,8 +1,10 @@
 """The baseline of ``newsstream bench``: a raw Faust passthrough worker.
 
 Same Faust settings as the pipeline (poll size, batching with ``take_events``,
-``send_soon``, linger, acks) and the same payloads; it only parses each JSON
-record and writes it out again: no validation, extraction or consolidation.
+``send_soon``, linger, acks), the same delivery discipline (a batch's sends are
+awaited before the next batch, which is when Faust acknowledges it) and the same
+payloads; it only parses each JSON record and writes it out again: no
+validation, extraction or consolidation.
 Run as ``python -m newsstream.benchmarks.passthrough`` with NEWSSTREAM_* set.
 """
 
@@ -36,9 +38,11 @@ def create_passthrough_app(settings: Settings) -> faust.App:
     @app.agent(source, name="passthrough")
     async def passthrough(stream: Any) -> None:
         async for events in stream.take_events(settings.batch_size, settings.batch_timeout_s):
-            for event in events:
-                msg = event.message
-                sink.send_soon(key=msg.key, value=orjson.dumps(orjson.loads(msg.value)))
+            sends = [
+                sink.send_soon(key=e.message.key, value=orjson.dumps(orjson.loads(e.message.value)))
+                for e in events
+            ]
+            await asyncio.gather(*sends)
 
     return app
 

@@ -12,6 +12,9 @@ the re-keying hop would route every article to the same partition anyway.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +38,9 @@ from newsstream.stream.health import Readiness, install_broker_probe, install_he
 from newsstream.stream.tables import BatchedTableStore
 
 STORY_TABLE = "story-state"
+EXIT_SEND_FAILED = 75  # EX_TEMPFAIL: restart the worker; nothing was acknowledged
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -58,16 +64,37 @@ class Pipeline:
         partitions, extracted articles are re-keyed by cluster key first."""
         return self.settings.partitions == 1
 
-    def publish(self, out: Outgoing) -> None:
-        """Buffer a batch's messages; Faust flushes the producer before it commits
-        offsets, so nothing acknowledged can be lost (at-least-once)."""
+    def publish(self, out: Outgoing) -> list[Any]:
+        """Hand a batch's messages to the producer; returns their sends."""
         dlq, cluster, stories = (self.topics[k] for k in ("dlq", "cluster", "output"))
-        for key, value, headers in out.dlq:
-            dlq.send_soon(key=key, value=value, headers=headers)
-        for key, value in out.cluster:
-            cluster.send_soon(key=key, value=value)
-        for key, value, headers in out.stories:
-            stories.send_soon(key=key, value=value, headers=headers)
+        sends = [dlq.send_soon(key=k, value=v, headers=h) for k, v, h in out.dlq]
+        sends += [cluster.send_soon(key=k, value=v) for k, v in out.cluster]
+        sends += [stories.send_soon(key=k, value=v, headers=h) for k, v, h in out.stories]
+        return sends
+
+    async def deliver(self, out: Outgoing) -> None:
+        """Publish a batch and wait until the broker has every message of it: its
+        table writes (changelog), story records, dead letters and re-keyed articles.
+
+        Only then does the agent take the next batch, which is when Faust
+        acknowledges this one; an acknowledged offset therefore never has a
+        message missing behind it (at-least-once). A send the broker refuses
+        ends the worker without acknowledging the batch, so it is re-delivered
+        to the next worker instead of being lost.
+        """
+        sends = self.state.flush()
+        self.metrics.state_writes.inc(len(sends))
+        sends += self.publish(out)
+        if not sends:
+            return
+        try:
+            await asyncio.gather(*sends)
+        except Exception as err:
+            self.metrics.broker_errors.labels("send").inc()
+            log.critical("a send failed (%s: %s); exiting without acknowledging the batch",
+                         type(err).__name__, err)
+            logging.shutdown()
+            os._exit(EXIT_SEND_FAILED)
 
     async def ingest_batch(self, events: Any) -> Outgoing:
         out = Outgoing()
@@ -87,7 +114,6 @@ class Pipeline:
                 self.consolidate.consolidate(extracted, origin, out, (msg.key, msg.value))
             else:
                 self.ingest.route(extracted, out)
-        self.metrics.state_writes.inc(self.state.flush())
         return out
 
     def consolidate_batch(self, events: Any) -> Outgoing:
@@ -96,7 +122,6 @@ class Pipeline:
             self.state.begin(event)
             msg = event.message
             self.consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
-        self.metrics.state_writes.inc(self.state.flush())
         return out
 
 
@@ -169,13 +194,13 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.agent(topics["input"], name="ingest")
     async def ingest_agent(stream: Any) -> None:
         async for events in stream.take_events(size, within):
-            pipeline.publish(await pipeline.ingest_batch(events))
+            await pipeline.deliver(await pipeline.ingest_batch(events))
 
     if not pipeline.fused:
 
         @app.agent(topics["cluster"], name="consolidate")
         async def consolidate_agent(stream: Any) -> None:
             async for events in stream.take_events(size, within):
-                pipeline.publish(pipeline.consolidate_batch(events))
+                await pipeline.deliver(pipeline.consolidate_batch(events))
 
     return pipeline

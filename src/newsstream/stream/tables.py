@@ -6,24 +6,7 @@ batch becomes one changelog record, so a restarted worker recovers the stories.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
-
-from faust.streams import _current_event
-
-
-def make_current(event: Any) -> None:
-    """Make ``event`` the current event *of this task* while it is processed.
-
-    Faust sends a table write to the changelog partition of the current event;
-    in a batch from ``take_events`` that must be each event in turn. Only the
-    context variable is set: ``Stream._set_current_event`` would also overwrite
-    the stream's ``current_event`` attribute, which ``take_events`` reads in its
-    drainer task to pair the next value with its event, and the next event
-    would be swapped for a stale one (skipped, then re-read after a restart).
-    """
-    _current_event.set(weakref.ref(event))
-
 
 _DELETED = object()
 
@@ -31,12 +14,20 @@ _DELETED = object()
 class BatchedTableStore:
     """A ``StateStore`` that writes each touched key once per batch.
 
-    Reads see the batch's own writes; ``flush()`` (at the end of a batch, before
-    the batch's output is published and long before its offsets are committed)
+    Reads see the batch's own writes; ``flush()`` (at the end of a batch)
     writes every touched key once, to the changelog partition of the event that
-    last touched it. A story updated by ten articles of one batch is one
-    changelog record instead of ten, and so are the stream clock and hot index
-    entries.
+    last touched it, and returns the changelog sends. A story updated by ten
+    articles of one batch is one changelog record instead of ten, and so are the
+    stream clock and hot index entries.
+
+    The writes bypass ``table[key] = value`` on purpose: Faust's own path sends
+    the changelog record with ``send_soon`` and forgets it, and its commit does
+    not wait for every buffered send (its buffer flush gives up after 100 ms
+    without progress, and a message taken off the buffer but not yet handed to
+    the client is in neither). An offset could then be committed while the
+    table write it depends on never reached the broker: after a ``kill -9``
+    that article's story lost it. Here the caller awaits the returned sends
+    before the batch is acknowledged.
     """
 
     def __init__(self, table: Any) -> None:
@@ -61,18 +52,24 @@ class BatchedTableStore:
     def delete(self, key: str) -> None:
         self.pending[key] = (_DELETED, self.event)
 
-    def flush(self) -> int:
-        """Write the pending keys; returns how many."""
-        written = len(self.pending)
-        current = None
+    def flush(self) -> list[Any]:
+        """Write the pending keys to the table and its changelog.
+
+        Returns the changelog sends (Faust ``FutureMessage``s, resolved when the
+        broker acknowledged them), one per key written.
+        """
+        table, data = self.table, self.table.data
+        sends: list[Any] = []
         for key, (value, event) in self.pending.items():
-            if event is not current and event is not None:
-                make_current(event)
-                current = event
+            partition = event.message.partition
             if value is _DELETED:
-                if key in self.table:
-                    del self.table[key]
+                if key in data:
+                    sends.append(
+                        table.send_changelog(partition, key, None, value_serializer="raw")
+                    )
+                    del data[key]
             else:
-                self.table[key] = value
+                sends.append(table.send_changelog(partition, key, value))
+                data[key] = value
         self.pending.clear()
-        return written
+        return sends

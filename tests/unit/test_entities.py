@@ -231,3 +231,29 @@ def test_extract_round_trips_through_dict() -> None:
     assert Extraction.from_dict(extraction.to_dict()) == extraction
     assert extraction.language == "en"
     assert {e.name for e in extraction.entities} >= {"Kestrel Analytics", "Priya Raman"}
+
+
+# -- generalisation round (issue 3); sentences written for these tests.
+@pytest.mark.parametrize(
+    ("language", "body", "expected"),
+    [
+        # A given name before an organisation head word is a company, not a person.
+        ("en", "Shares in Rowan Health rose after the audit.", {"Rowan Health": "ORG"}),
+        # More given names and sports-club heads.
+        (
+            "en",
+            "Imogen Radley joined Ashcott Rovers last year.",
+            {"Imogen Radley": "PERSON", "Ashcott Rovers": "ORG"},
+        ),
+        # "mayor of X" makes X a place.
+        ("en", "She was elected mayor of Thistlecombe last week.", {"Thistlecombe": "LOC"}),
+        # A German particle before a common noun does not extend the name.
+        ("de", "Nach der Wahl übernimmt Hedda Brenner den Vorsitz.", {"Hedda Brenner": "PERSON"}),
+        # German genitive of a known place.
+        ("de", "Die Zeitung ist die größte Mittelhessens.", {"Mittelhessen": "LOC"}),
+    ],
+)
+def test_generalised_entity_cues(language: str, body: str, expected: dict[str, str]) -> None:
+    names = _names("Meldung", body, language)
+    for name, kind in expected.items():
+        assert names.get(name) == kind, names

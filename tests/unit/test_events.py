@@ -275,3 +275,104 @@ def test_date_without_year_stays_in_the_past() -> None:
     published = MONDAY + timedelta(days=0)
     (found,) = find_dates("am 28. Dezember", "de", published)
     assert found.value == date(2023, 12, 28)
+
+
+# -- generalisation round (issue 3): mechanisms and phrasings added after the first
+# held-out check; sentences written for these tests.
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # A role in apposition names its holder ("its finance chief, X,").
+        (
+            "Shake-up at Tamsworth Paper",
+            "Tamsworth Paper has dismissed its chief financial officer, Orson Blake, "
+            "after a loss-making quarter.",
+            ("dismissal", ("Orson Blake",), "Tamsworth Paper"),
+        ),
+        (
+            "Kellby Foods and Ida Marsh",
+            "Kellby Foods has parted ways with chief executive Ida Marsh.",
+            ("dismissal", ("Ida Marsh",), "Kellby Foods"),
+        ),
+        (
+            "Wechsel bei der Rotach AG",
+            "Der Aufsichtsrat der Rotach AG beruft Vorstandschef Lutz Heining ab.",
+            ("dismissal", ("Lutz Heining",), "Rotach AG"),
+        ),
+        (
+            "Neuer Geldgeber",
+            "Die Beteiligungsgesellschaft Seewind Capital steigt bei der Firma Ostlicht ein.",
+            ("investment", (), "Seewind Capital"),
+        ),
+        (
+            "Wärmepumpe im Handel",
+            "Der Hersteller Brunnmark hat am Montag seine neue Wärmepumpe in den Handel gebracht.",
+            ("launch", (), "Brunnmark"),
+        ),
+        (
+            "Merle Ostrowski stands down",
+            "Merle Ostrowski stood down as chairman of Fennick Rail on Monday.",
+            ("resignation", ("Merle Ostrowski",), "Fennick Rail"),
+        ),
+    ],
+)
+def test_generalised_triggers(
+    title: str, body: str, expected: tuple[str, tuple[str, ...], str | None]
+) -> None:
+    assert expected in _summary(_events(title, body))
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # Demanded or rejected resignations are not resignations.
+        (
+            "Kritik an Olaf Renner",
+            "Der Betriebsrat der Ferbach AG fordert den Rücktritt von Olaf Renner.",
+        ),
+        ("Olaf Renner lehnt Rücktritt ab", "Ferbach-Chef Olaf Renner lehnt einen Rücktritt ab."),
+        (
+            "Calls for Ines Vale to go",
+            "Shareholders of Dunmore Mills called for the resignation of Ines Vale.",
+        ),
+        # A stake is an investment, not an acquisition.
+        ("Stake deal", "Corrin Steel has bought a 30 percent stake in Holm Energy."),
+        # Metaphors and other senses.
+        (
+            "Comeback of a striker",
+            "Nia Oduya's goal completed the striker's return to form for Belton Rovers.",
+        ),
+        ("Baking fair", "Rosa Lind elected to skip the baking fair and stayed home."),
+    ],
+)
+def test_generalised_non_events(title: str, body: str) -> None:
+    kinds = {e.type for e in _events(title, body)}
+    assert not kinds & {"resignation", "acquisition", "return", "election"}
+
+
+def test_coordinated_investors_give_one_event_each() -> None:
+    events = _events(
+        "Zwei Investoren bei Kornblum",
+        "Die Beteiligungsgesellschaft Isarkapital und der Versicherer Velora investieren "
+        "zusammen 12 Millionen Euro in das Start-up Kornblum.",
+    )
+    investors = {e.organization for e in events if e.type == "investment"}
+    assert investors == {"Isarkapital", "Velora"}
+
+
+def test_hiring_restated_as_appointment_is_one_event() -> None:
+    events = _events(
+        "Die Wölfe Harzburg verpflichten Tom Ekdal",
+        "Die Wölfe Harzburg haben Tom Ekdal als Cheftrainer verpflichtet. "
+        "Ekdal tritt die Nachfolge von Rolf Mahn an und übernimmt die Mannschaft im Juli.",
+    )
+    kinds = [e.type for e in events if "Tom Ekdal" in e.actors]
+    assert kinds == ["hiring"]
+
+
+def test_hiring_organisation_is_not_the_previous_club() -> None:
+    events = _events(
+        "Pia Laurin wechselt",
+        "Pia Laurin wechselt vom Zweitligisten Brackwede United zum Drittligisten SV Ohlstadt.",
+    )
+    assert ("hiring", ("Pia Laurin",), "SV Ohlstadt") in _summary(events)

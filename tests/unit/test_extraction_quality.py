@@ -1,7 +1,10 @@
-"""The extraction quality targets of issue 3, measured on the labelled gold paragraphs.
+"""The extraction quality targets of issue 3, asserted on the development set.
 
 Entity F1 >= 0.90 for PERSON and ORG, and event F1 (micro over types) >= 0.80, each in
-English and in German. The report also comes from
+English and in German, on ``gold.jsonl`` (the development set: the rules were written
+against it, so passing here does not show the targets hold on unseen text). The held-out
+set ``heldout2.jsonl`` is reported in docs/evaluation.md and deliberately not asserted
+here. The report also comes from
 ``python -m newsstream.evaluation.extraction tests/data/extraction/gold.jsonl``.
 """
 

@@ -162,11 +162,25 @@ class _Resolver:
         return list(self.groups.values())
 
 
-def _canonical(group: _Group) -> str:
+def _without_genitive(names: dict[str, int]) -> dict[str, int]:
+    """German place names without a genitive -s ("Mittelhessens" -> "Mittelhessen")."""
+    result: dict[str, int] = {}
+    for name, count in names.items():
+        if name.endswith("s") and not name.endswith("ss"):
+            entry = gazetteer().lookup([name[:-1]], 0, "de")
+            if entry is not None and entry.type == "LOC":
+                name = name[:-1]
+        result[name] = result.get(name, 0) + count
+    return result
+
+
+def _canonical(group: _Group, german: bool = False) -> str:
     """The fullest name used; a known place keeps the article's spelling ("Deutschland")."""
     if group.canonical and group.type != "LOC":
         return group.canonical
     names = group.names
+    if german and group.type == "LOC" and group.canonical:
+        names = _without_genitive(names)
     if len(names) == 1:
         return next(iter(names))
     return max(names, key=lambda n: (len(n.split()), names[n], len(n), n))
@@ -189,7 +203,7 @@ def analyze_entities(
     scored: list[tuple[float, str, str, tuple[str, ...], int, int]] = []
     kept: list[Mention] = []
     for group in resolver.groups_in_order():
-        name = _canonical(group)
+        name = _canonical(group, language == "de")
         mentions = group.mentions
         weight = 0.0
         earliest = mentions[0]

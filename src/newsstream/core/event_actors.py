@@ -76,9 +76,22 @@ def _unnamed_role_between(ctx: EventContext, view: SentenceView, hit: Hit, perso
     for at, _ in ctx.roles(view):
         close = hit.first - 3 <= at < hit.first if before else hit.last < at <= hit.last + 3
         between = person.last <= at if before else at < person.first
-        if not (close and between) or any(m.first == at + 1 for m in view.persons):
+        if not (close and between) or _named_role(ctx, view, at):
             continue
         if at > 0 and lower[at - 1] in ROLE_DETERMINERS:
+            return True
+    return False
+
+
+def _named_role(ctx: EventContext, view: SentenceView, at: int) -> bool:
+    """The role at ``at`` names its holder: "CEO Altman", "its chief executive, Malcolm
+    Ardent," (an apposition right after the role)."""
+    match = ctx.g.role_at(view.s.lower, at)
+    end = at + (match[1] if match else 1)
+    for m in view.persons:
+        if m.first in (at + 1, end):
+            return True
+        if m.first == end + 1 and view.s.lower[end] == ",":
             return True
     return False
 

@@ -105,7 +105,7 @@ def nearest(
 
 @cache
 def _cue_words(lang: str) -> tuple[frozenset[str], ...]:
-    """Negation, hedge, modal, announcement, passive and pronoun words of ``lang``."""
+    """Negation, hedge, modal, announcement, passive, pronoun and demand words of ``lang``."""
     return (
         word_set(lang, "negation"),
         word_set(lang, "hedge"),
@@ -113,6 +113,7 @@ def _cue_words(lang: str) -> tuple[frozenset[str], ...]:
         word_set(lang, "announce") | word_set(lang, "reporting"),
         word_set(lang, "passive"),
         word_set(lang, "pronouns"),
+        word_set(lang, "demand"),
     )
 
 
@@ -139,6 +140,7 @@ class EventContext:
             self.announce,
             self.passive,
             self.pronouns,
+            self.demand,
         ) = _cue_words(language if language in ("en", "de") else "en")
         self.org_names = [e.name for e in entities if e.type == "ORG"]
         self.main_org = self.org_names[0] if self.org_names else None

@@ -4,7 +4,9 @@ Two drafts merge when their types are equal, their organisations are compatible 
 one missing, or one only inferred from the article) and they share a person (or one
 names nobody). All hires by one organisation in an article are one event ("Microsoft
 hires Altman and Brockman"); a hire whose organisation is unknown joins the article's
-only hiring organisation. A person event left without any person is dropped.
+only hiring organisation. An appointment of someone the article also reports hired,
+returning or elected (same organisation) is that event. A person event left without any
+person is dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsstream.core.event_organisations import PERSON_TYPES
+
+SPECIFIC_POSTS = frozenset({"hiring", "return", "election"})
 
 
 @dataclass(slots=True)
@@ -47,17 +51,20 @@ def _copy(d: Draft) -> Draft:
     )
 
 
-def _compatible(a: Draft, b: Draft) -> bool:
-    if a.type != b.type:
-        return False
-    orgs_ok = (
+def _orgs_compatible(a: Draft, b: Draft) -> bool:
+    return (
         a.organization is None
         or b.organization is None
         or a.organization == b.organization
         or a.org_fallback
         or b.org_fallback
     )
-    if not orgs_ok:
+
+
+def _compatible(a: Draft, b: Draft) -> bool:
+    if a.type != b.type:
+        return False
+    if not _orgs_compatible(a, b):
         return False
     if not a.actors or not b.actors or set(a.actors) & set(b.actors):
         return True
@@ -95,4 +102,19 @@ def merge(drafts: list[Draft]) -> list[Draft]:
         for m in [m for m in merged if m.type == "hiring" and m.organization is None]:
             _absorb(keeper, m)
             merged.remove(m)
+    _fold_appointments(merged)
     return [m for m in merged if m.actors or m.type not in PERSON_TYPES]
+
+
+def _fold_appointments(merged: list[Draft]) -> None:
+    """An appointment of a person the article also reports hired, returning or elected
+    to the same organisation is that event restated ("verpflichtet ... tritt die
+    Nachfolge an", "returns as chairman ... takes over as chairman")."""
+    for draft in [m for m in merged if m.type == "appointment" and m.actors]:
+        for other in merged:
+            if other.type not in SPECIFIC_POSTS or not set(other.actors) & set(draft.actors):
+                continue
+            if _orgs_compatible(draft, other):
+                other.role = other.role or draft.role
+                merged.remove(draft)
+                break

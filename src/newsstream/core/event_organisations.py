@@ -5,7 +5,8 @@
   the "by" / "von" phrase of a passive, "led by X" for funding rounds; never the
   recipient after "in" / "into" / "gegen". "The company also hired ..." stands for the
   article's main organisation. Authorities (regulators, courts) do not buy or invest.
-* "X joins Y" / "tritt Y bei" / "wechselt zu Y": the organisation after the verb.
+* "X joins Y" / "tritt Y bei" / "wechselt zu Y": the organisation after the verb, not
+  the one someone comes from ("kommt vom Erstligisten X", "moves from X to Y").
 * Other events take the nearest organisation that is not someone else's affiliation
   ("Quora chief executive Adam D'Angelo", "Microsoft-Chef Nadella"), not a former
   employer of a new post ("former chief executive of Twitch"), and not inside an
@@ -31,13 +32,17 @@ FORMER = frozenset(
     """former ex früheren frühere früherer früheres ehemalige ehemaligen ehemaliger einstige
     einstigen rival rivale rivalen konkurrent""".split()
 )
-RECIPIENT_MARKERS = frozenset({"in", "into", "an", "gegen", "against", "from", "aus"})
+RECIPIENT_MARKERS = frozenset(
+    {"in", "into", "an", "gegen", "against", "from", "aus", "bei", "beim"}
+)
 AGENT_MARKERS = frozenset({"by", "von", "vom", "durch"})
 RECEIVER_MARKERS = AGENT_MARKERS | {"to", "an", "from"}
 APPOSITION_OPENERS = frozenset({"a", "an", "the", "ein", "eine", "einer"})
 IMPLICIT_SUBJECTS = frozenset(
     {"it", "es", "sie", "er", "company", "unternehmen", "firm", "firma", "konzern", "group"}
 )
+SOURCE_MARKERS = frozenset({"from", "vom", "von", "aus"})
+SOURCE_WINDOW = 5
 NEAR = 3
 FORMER_WINDOW = 8
 MARKER_WINDOW = 7
@@ -158,9 +163,15 @@ def _agent(ctx: EventContext, view: SentenceView, hit: Hit, orgs: list[Mention])
 
 
 def _implicit_subject(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
-    """ "the company said it had acquired ...": the subject is the article's company."""
-    window = view.s.lower[max(0, hit.first - 4) : hit.first]
-    return any(w in IMPLICIT_SUBJECTS or ctx.g.is_descriptor(w) for w in window)
+    """ "the company said it had acquired ...", "Der Softwarekonzern aus Redmond hat ...
+    investiert": the subject is the article's company."""
+    lower = view.s.lower
+    window = lower[max(0, hit.first - 4) : hit.first]
+    if any(w in IMPLICIT_SUBJECTS or ctx.g.is_descriptor(w) for w in window):
+        return True
+    start, _ = view.clause(hit.first, hit.last)  # "Der Softwarekonzern aus Redmond hat ..."
+    opening = lower[start : min(start + 2, hit.first)]
+    return any(ctx.g.is_descriptor(w) for w in opening)
 
 
 def _fallback(ctx: EventContext, actors: list[str]) -> str | None:
@@ -172,8 +183,21 @@ def _fallback(ctx: EventContext, actors: list[str]) -> str | None:
     return ctx.main_org
 
 
+def _source(lower: list[str], org: Mention) -> bool:
+    """ "kommt vom Erstligisten Kallby IF", "moves from X to Y": where someone comes from."""
+    for p in range(org.first - 1, max(-1, org.first - SOURCE_WINDOW), -1):
+        if lower[p] in SOURCE_MARKERS:
+            return True
+        if lower[p] in PUNCT_BREAKS:
+            return False
+    return False
+
+
 def _pick(view: SentenceView, hit: Hit, orgs: list[Mention]) -> Mention | None:
     kind = hit.trigger.type
+    if kind in ("hiring", "return") and hit.trigger.actor_side == "subject":
+        lower = view.s.lower
+        orgs = [m for m in orgs if not _source(lower, m)]
     if kind == "hiring" and hit.trigger.actor_side == "subject":
         return nearest(view, hit, orgs, "after", ORG_WINDOW, False) or nearest(
             view, hit, orgs, "before", ORG_WINDOW

@@ -7,6 +7,8 @@
 * A modal of reported speech ("would join", "soll leiten") lowers the confidence when an
   announcement verb precedes it in the sentence ("said that ... would join"), and drops
   the event otherwise.
+* A noun trigger that someone demands, calls for or rejects ("fordert den Rücktritt",
+  "calls for his resignation", "lehnt Rücktritt ab") is not asserted.
 * A noun trigger with a possessive or definite article names a fact ("Altmans
   Entlassung") and ignores hedges; with an indefinite article it is hypothetical ("über
   eine Rückkehr verhandeln") and hedges apply.
@@ -20,6 +22,7 @@ from newsstream.core.triggers import Hit
 INDEFINITE = frozenset({"a", "an", "eine", "einer", "einen", "einem", "eines"})
 NOT_A_NEGATION_BEFORE = frozenset({"nur", "only", "just", "länger"})
 MODAL_PENALTY = 0.15
+DEMAND_WINDOW = 5
 
 
 def assertion_penalty(ctx: EventContext, view: SentenceView, hit: Hit) -> float | None:
@@ -37,6 +40,8 @@ def assertion_penalty(ctx: EventContext, view: SentenceView, hit: Hit) -> float 
             if not hit.nominal or first - p <= 2:
                 return None
     indefinite = first > 0 and lower[first - 1] in INDEFINITE
+    if hit.nominal and not ctx.demand.isdisjoint(lower[max(start, first - DEMAND_WINDOW) : first]):
+        return None  # "fordert den Rücktritt", "called for his resignation", "lehnt Rücktritt ab"
     if hit.nominal and not indefinite:
         return 0.0
     if not ctx.hedge.isdisjoint(words) or lower[-1] == "?":

@@ -13,11 +13,13 @@ the researchers):
    with "interim" when the sentence says so; date: the explicit date nearest the trigger
    (``dates``), else ``published_at``; confidence from how much was found directly.
 
+Coordinated investors ("X und der Versicherer Y investieren") give one event each.
 Reports of one event merge (``event_merge``); events below ``MIN_CONFIDENCE`` are dropped.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from newsstream.core.dates import as_datetime, find_dates
@@ -37,6 +39,12 @@ INTERIM_MARKERS = frozenset(
 )
 INTERIM_ROLES = frozenset({"CEO", "chairman", "head coach", "CFO", "CTO", "managing director"})
 ROLE_MARKERS = frozenset({"as", "als", "zum", "zur", "to"})
+JOINT_AGENT_TYPES = frozenset({"investment"})
+COORDINATORS = frozenset({"and", "und", "sowie", ","})
+CONJUNCTION_WORDS = frozenset({"and", "und", "sowie"})
+COORDINATED_FILLERS = frozenset(
+    "the a an its der die das den dem des ein eine einer einem auch also".split()
+)
 MIN_CONFIDENCE = 0.3
 BASE_CONFIDENCE = 0.75
 
@@ -145,7 +153,42 @@ def _drafts(ctx: EventContext) -> list[Draft]:
             if draft is not None:
                 used.update(range(hit.first, hit.last + 1))
                 drafts.append(draft)
+                joint = draft.type in JOINT_AGENT_TYPES and not draft.org_fallback
+                if joint and draft.organization:
+                    drafts.extend(_co_agents(ctx, view, draft))
     return drafts
+
+
+def _co_agents(ctx: EventContext, view: SentenceView, draft: Draft) -> list[Draft]:
+    """ "X und der Versicherer Y investieren": each coordinated investor is an event."""
+    orgs = sorted(view.orgs, key=lambda m: m.first)
+    index = next(
+        (i for i, m in enumerate(orgs) if (m.canonical or m.text) == draft.organization), None
+    )
+    if index is None:
+        return []
+    lower = view.s.lower
+    found: list[str] = []
+    for step in (-1, 1):
+        j = index
+        while 0 <= j + step < len(orgs):
+            a, b = (orgs[j + step], orgs[j]) if step < 0 else (orgs[j], orgs[j + step])
+            between = lower[a.last : b.first]
+            if not _coordination(ctx, between):
+                break
+            j += step
+            name = orgs[j].canonical or orgs[j].text
+            if name != draft.organization and name not in found:
+                found.append(name)
+    return [replace(draft, actors=list(draft.actors), organization=name) for name in found]
+
+
+def _coordination(ctx: EventContext, between: list[str]) -> bool:
+    if not between or CONJUNCTION_WORDS.isdisjoint(between):
+        return False
+    return all(
+        w in COORDINATORS or w in COORDINATED_FILLERS or ctx.g.is_descriptor(w) for w in between
+    )
 
 
 def analyze_events(

@@ -182,6 +182,8 @@ class MentionFinder:
         if not self.p(s.tokens[i]).first_name or i + 1 >= len(s.tokens):
             return False
         nxt = self.p(s.tokens[i + 1])
+        if nxt.org_head or nxt.org_suffix:  # "Rowan Health", "Morgan Ltd"
+            return False
         if not nxt.gazetteer_key:
             return True
         following = self._lookup(s, i + 1, nxt)
@@ -270,6 +272,8 @@ class MentionFinder:
             return "ORG"
         if self._title_before(s, first) or self._role_before(s, first):
             return "PERSON"
+        if first >= 2 and s.tokens[first - 1] == "," and self._role_before(s, first - 1):
+            return "PERSON"  # a role in apposition: "its finance chief, Orson Blake,"
         if self._org_context(s, first, last):
             return "ORG"
         if self._person_context(s, last):
@@ -280,6 +284,12 @@ class MentionFinder:
                 return "ORG"
             if first >= 1 and s.lower[first - 1] in self.loc_prepositions:
                 return "LOC"
+            if (
+                first >= 2
+                and s.lower[first - 1] in ("of", "von")
+                and (s.lower[first - 2] in PLACE_ROLES)
+            ):
+                return "LOC"  # "mayor of Stellbridge", "Bürgermeister von Sankt Ilgen"
             return None
         if not all(w.isalpha() and w[0].isupper() and not self.p(w).inner_caps for w in words):
             return "ORG"
@@ -498,7 +508,12 @@ class MentionFinder:
                 k = j
                 while k < len(tokens) and lower[k] in PARTICLES:
                     k += 1
-                if k < len(tokens) and self.p(tokens[k]).surname_like:
+                following = self.p(tokens[k]) if k < len(tokens) else None
+                if (
+                    following is not None
+                    and following.surname_like
+                    and not (self.language == "de" and following.common)  # "… den Vorsitz"
+                ):
                     j = k
                     continue
                 break

@@ -33,7 +33,10 @@ from newsstream.workers import local_stack
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    status = Path(f"/proc/{pid}/status")
+    if not pid or not status.exists():
+        return 0.0
+    for line in status.read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -112,14 +115,21 @@ def percentile(values: list[float], pct: float) -> float:
     return values[min(len(values) - 1, int(pct / 100 * len(values)))]
 
 
-def soak(minutes: float, rate: float, window_hours: float) -> list[dict[str, Any]]:
+def tail(path: Path, lines: int = 20) -> str:
+    if not path.exists():
+        return "(no log)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def soak(
+    minutes: float, rate: float, window_hours: float, workdir: Path
+) -> list[dict[str, Any]]:
+    """Rows of per-minute measurements; the broker and worker logs stay in ``workdir``."""
     rows: list[dict[str, Any]] = []
-    with (
-        tempfile.TemporaryDirectory(prefix="newsstream-soak-") as tmp,
-        local_stack(
-            Path(tmp), app_id="soak", log_level="warning", story_window_hours=window_hours
-        ) as (broker, worker),
-    ):
+    workdir.mkdir(parents=True, exist_ok=True)
+    with local_stack(
+        workdir, app_id="soak", log_level="warning", story_window_hours=window_hours
+    ) as (broker, worker):
         assert isinstance(broker, EmbeddedBroker)
         worker.wait_ready()
         collector = LatencyCollector(worker.settings)
@@ -132,6 +142,12 @@ def soak(minutes: float, rate: float, window_hours: float) -> list[dict[str, Any
         last = 0.0
         for minute in range(1, int(minutes) + 1):
             time.sleep(60)
+            if not broker.running or worker.process.poll() is not None:
+                print(f"stopped at minute {minute}: broker running={broker.running}, "
+                      f"worker exit={worker.process.poll()}\n--- broker.log\n"
+                      f"{tail(workdir / 'broker.log')}\n--- worker.log\n"
+                      f"{tail(workdir / 'worker.log')}", flush=True)
+                break
             _, body = worker.get("/metrics")
             text = body.decode()
             done = scrape(text, "newsstream_articles_consolidated_total")
@@ -139,6 +155,7 @@ def soak(minutes: float, rate: float, window_hours: float) -> list[dict[str, Any
             row = {
                 "minute": minute,
                 "rss_mb": round(rss_mb(worker.process.pid), 1),
+                "broker_rss_mb": round(rss_mb(broker.pid or 0), 1),
                 "articles_per_s": round((done - last) / 60, 1),
                 "consolidated_total": int(done),
                 "active_stories": int(scrape(text, "newsstream_active_stories")),
@@ -156,12 +173,12 @@ def soak(minutes: float, rate: float, window_hours: float) -> list[dict[str, Any
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     head = (
-        "| minute | RSS MB | articles/s | active stories | p50 ms | p99 ms |\n"
-        "|---|---|---|---|---|---|"
+        "| minute | worker RSS MB | broker RSS MB | articles/s | active stories | p50 ms | "
+        "p99 ms |\n|---|---|---|---|---|---|---|"
     )
     body = [
-        f"| {r['minute']} | {r['rss_mb']} | {r['articles_per_s']} | {r['active_stories']} | "
-        f"{r['p50_ms']} | {r['p99_ms']} |"
+        f"| {r['minute']} | {r['rss_mb']} | {r['broker_rss_mb']} | {r['articles_per_s']} | "
+        f"{r['active_stories']} | {r['p50_ms']} | {r['p99_ms']} |"
         for r in rows
     ]
     return "\n".join([head, *body])
@@ -177,8 +194,16 @@ def main() -> None:
         default=168,
         help="story window (stream time); 168 h fills after ~27,000 articles",
     )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where the broker and worker logs go (kept; default: a new temporary folder)",
+    )
     args = parser.parse_args()
-    rows = soak(args.minutes, args.rate, args.window_hours)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsstream-soak-"))
+    print(f"logs in {workdir}", flush=True)
+    rows = soak(args.minutes, args.rate, args.window_hours, workdir)
     print(markdown(rows))
     if rows:
         half = rows[len(rows) // 2 :]

@@ -143,7 +143,13 @@ def faust_config(settings: Settings) -> dict[str, Any]:
         "producer_linger": settings.producer_linger_s,
         "consumer_auto_offset_reset": "earliest",
         "autodiscover": False,
-        "stream_wait_empty": False,
+        # A rebalance waits until every batch already taken is processed and
+        # its writes acknowledged (``Pipeline.deliver``): the worker that gets a
+        # partition next, or this one re-reading it, recovers the table from a
+        # changelog that already holds them. Without the wait, a batch finishing
+        # during table recovery had its newer values overwritten by older
+        # changelog records, and the articles it had placed were lost.
+        "stream_wait_empty": True,
         # Table keys and values are JSON; the topics override this with raw bytes.
         "key_serializer": "json",
         "value_serializer": "json",

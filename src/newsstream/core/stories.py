@@ -44,22 +44,22 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-
-import orjson
 
 from newsstream.core import story_state
 from newsstream.core.ageing import Ageing
-from newsstream.core.candidates import MIN_INDEX_WEIGHT, CandidateIndex
-from newsstream.core.duplicates import (
-    band_digests,
-    compact,
-    is_near_duplicate,
-    keys_of,
-    similarities,
+from newsstream.core.article_facts import (
+    CONTENT_FIELDS,
+    ArticleFacts,
+    article_facts,
+    change_time,
+    content_hash,
+    timestamp,
 )
-from newsstream.core.evidence import Evidence, gather, word_count
+from newsstream.core.candidates import MIN_INDEX_WEIGHT, CandidateIndex
+from newsstream.core.duplicates import is_near_duplicate, similarities
+from newsstream.core.evidence import Evidence
 from newsstream.core.extracted import Extraction
 from newsstream.core.matching import MatchConfig, Probe, bridged, probe, ranked, score_probe
 from newsstream.core.ports import StateStore
@@ -67,10 +67,8 @@ from newsstream.core.record import build_record
 from newsstream.core.story_state import ID, TITLE, Story
 from newsstream.models import Article, StoryRecord
 
-CONTENT_FIELDS = frozenset(
-    {"id", "title", "body", "published_at", "source", "url", "language", "updated_at",
-     "authors", "section"}
-)  # fmt: skip
+__all__ = ["CONTENT_FIELDS", "EngineConfig", "Outcome", "StoryEngine", "content_hash"]
+
 MAX_SUMMARY = 300
 
 
@@ -94,33 +92,13 @@ class Outcome:
     expired: int = 0
 
 
-_FIELD_ORDER = tuple(sorted(CONTENT_FIELDS))
-
-
-def content_hash(article: Article) -> str:
-    """Hash of the article's own fields (extra fields, e.g. evaluation labels, are ignored).
-
-    The JSON hashed is ``article.model_dump(mode="json")`` of those fields with sorted
-    keys; orjson writes the timestamps as pydantic does (``Z`` for UTC), from the
-    attributes directly.
-    """
-    values = article.__dict__
-    payload = {name: values[name] for name in _FIELD_ORDER}
-    raw = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z)
-    return hashlib.sha256(raw).hexdigest()[:32]
-
-
 def story_id_for(seed: str) -> str:
     """Stable story id: derived from the id of the article that opened it."""
     return "st-" + hashlib.sha1(seed.encode()).hexdigest()[:16]
 
 
-def _change_time(article: Article) -> datetime:
-    return article.updated_at or article.published_at
-
-
-def _ts(moment: datetime) -> float:
-    return moment.astimezone(UTC).timestamp()
+_change_time = change_time
+_ts = timestamp
 
 
 @dataclass(slots=True)
@@ -140,22 +118,27 @@ class Incoming:
     changed: float  # epoch seconds of its change time
 
     @classmethod
-    def of(cls, article: Article, extraction: Extraction, config: MatchConfig) -> Incoming:
-        signature = compact(extraction.fingerprint.minhash)
-        evidence = gather(article, extraction)
-        digests = band_digests(signature)
+    def of(
+        cls,
+        article: Article,
+        extraction: Extraction,
+        config: MatchConfig,
+        facts: ArticleFacts | None = None,
+    ) -> Incoming:
+        if facts is None or facts.article_id != article.id:
+            facts = article_facts(article, extraction)
         return cls(
             article=article,
             extraction=extraction,
-            evidence=evidence,
-            probe=probe(evidence, config),
-            digest=content_hash(article),
-            signature=signature,
-            size=max(1, word_count(article) - 2),
-            digests=digests,
-            bands=keys_of(digests),
-            published=story_state.epoch(article),
-            changed=_ts(_change_time(article)),
+            evidence=facts.evidence,
+            probe=probe(facts.evidence, config),
+            digest=facts.digest,
+            signature=facts.signature,
+            size=facts.size,
+            digests=facts.digests,
+            bands=list(facts.bands),
+            published=facts.published,
+            changed=facts.changed,
         )
 
 
@@ -206,7 +189,11 @@ class StoryEngine:
         self.ageing = Ageing(self._db, self.config.window)
 
     # ------------------------------------------------------------------ public
-    def process(self, article: Article, extraction: Extraction) -> Outcome:
+    def process(
+        self, article: Article, extraction: Extraction, facts: ArticleFacts | None = None
+    ) -> Outcome:
+        """Place one article. ``facts`` (``core.article_facts``), when given, are the
+        article-local values computed ahead; the outcome is the same without them."""
         try:
             expired = self._age(story_state.epoch(article))
             marker = self._db.get(f"a:{article.id}")
@@ -217,7 +204,7 @@ class StoryEngine:
                 marker = None
             outcome = self._redelivered(article, marker) if marker is not None else None
             if outcome is None:  # not a re-delivery: only now is the article analysed
-                incoming = Incoming.of(article, extraction, self.config.match)
+                incoming = Incoming.of(article, extraction, self.config.match, facts)
                 seen = marker is not None
                 outcome = self._seen_before(incoming, marker) if seen else self._place(incoming)
             outcome.expired = expired

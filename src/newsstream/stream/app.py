@@ -30,6 +30,7 @@ from newsstream.stream.fetch_wait import set_fetch_max_wait
 from newsstream.stream.handlers import (
     ConsolidateHandler,
     IngestHandler,
+    IngestResult,
     Origin,
     Outgoing,
     ingest_many,
@@ -99,10 +100,20 @@ class Pipeline:
     async def ingest_batch(self, events: Any) -> Outgoing:
         out = Outgoing()
         records = [(e.message.value, e.message.timestamp) for e in events]
-        if self.pool is not None:
-            results = await self.pool.ingest(records, self.ingest.limits)
-        else:
-            results = ingest_many(records, self.ingest.limits)
+        if self.pool is None:
+            self._take(events, ingest_many(records, self.ingest.limits), out)
+            return out
+        done = 0  # consolidate each chunk while the pool extracts the next ones
+        for chunk in self.pool.submit(records, self.ingest.limits):
+            results = await chunk
+            self._take(events[done : done + len(results)], results, out)
+            done += len(results)
+        if done != len(events):  # pragma: no cover - a pool that lost results
+            raise RuntimeError(f"extraction returned {done} results for {len(events)} records")
+        return out
+
+    def _take(self, events: Any, results: list[IngestResult], out: Outgoing) -> None:
+        """Count, dead-letter or consolidate (fused) / re-key (two-stage) each result."""
         for event, result in zip(events, results, strict=True):
             msg = event.message
             origin = Origin(msg.topic, msg.partition, msg.offset, msg.timestamp)
@@ -114,7 +125,6 @@ class Pipeline:
                 self.consolidate.consolidate(extracted, origin, out, (msg.key, msg.value))
             else:
                 self.ingest.route(extracted, out)
-        return out
 
     def consolidate_batch(self, events: Any) -> Outgoing:
         out = Outgoing()

@@ -3,9 +3,12 @@
 Extraction is pure, CPU-bound and the most expensive stage; with
 ``NEWSSTREAM_EXTRACT_PROCESSES=N`` each batch is split into N chunks that N
 processes extract in parallel while the worker's own process keeps doing
-Kafka I/O and consolidation. Results come back in input order, so decisions do
-not depend on the setting. Processes are spawned (never forked from a process
-with running threads) and warm their lexicons once.
+Kafka I/O and consolidation. A batch goes out in chunks of at most
+``CHUNK`` records and the worker consolidates each chunk as soon as it is back,
+while the processes extract the next ones: the two stages overlap. Results come
+back in input order, so decisions do not depend on the setting. Processes are
+spawned (never forked from a process with running threads) and warm their
+lexicons once.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ def _init_process() -> None:  # pragma: no cover - runs in the child
     warm_up()
 
 
+CHUNK = 64  # records per task: small enough to overlap, big enough to amortise IPC
+
+
 class ExtractionPool:
     def __init__(self, processes: int) -> None:
         self.processes = processes
@@ -42,18 +48,25 @@ class ExtractionPool:
             )
         return self._pool
 
+    def submit(
+        self, records: list[tuple[bytes | None, float | None]], limits: IngestLimits
+    ) -> list[asyncio.Future[list[IngestResult]]]:
+        """Start extracting ``records``; one future per chunk, in input order."""
+        if not records:
+            return []
+        size = max(1, min(CHUNK, -(-len(records) // self.processes)))
+        loop = asyncio.get_running_loop()
+        pool = self._executor()
+        return [
+            loop.run_in_executor(pool, ingest_many, records[i : i + size], limits)
+            for i in range(0, len(records), size)
+        ]
+
     async def ingest(
         self, records: list[tuple[bytes | None, float | None]], limits: IngestLimits
     ) -> list[IngestResult]:
-        if not records:
-            return []
-        size = -(-len(records) // self.processes)
-        chunks = [records[i : i + size] for i in range(0, len(records), size)]
-        loop = asyncio.get_running_loop()
-        pool = self._executor()
-        parts = await asyncio.gather(
-            *(loop.run_in_executor(pool, ingest_many, chunk, limits) for chunk in chunks)
-        )
+        """All results of ``records`` at once, in input order."""
+        parts = await asyncio.gather(*self.submit(records, limits))
         return [result for part in parts for result in part]
 
     def shutdown(self) -> None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
+from newsstream.core.article_facts import ArticleFacts, article_facts
 from newsstream.core.extract import extract
 from newsstream.core.extracted import Extraction
 from newsstream.core.ports import PrefixedStore, StateStore
@@ -64,11 +65,20 @@ def trace_headers(article_id: str, ingested_at: float | None) -> list[tuple[str,
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """An article that passed validation, with its extraction (ingest → consolidate)."""
+    """An article that passed validation, with its extraction (ingest → consolidate).
+
+    ``facts`` are the article-local values the story engine needs
+    (``core.article_facts``), computed in the ingest stage so that extraction
+    processes take them off the event loop; ``facts_s`` is what they cost (counted
+    in the consolidate stage). They do not travel on the cluster topic: there the
+    engine computes them itself.
+    """
 
     article: Article
     extraction: Extraction
     ingested_at: float | None
+    facts: ArticleFacts | None = None
+    facts_s: float = 0.0
 
     def to_bytes(self) -> bytes:
         return orjson.dumps(
@@ -136,9 +146,12 @@ def ingest_record(
         failure = ProcessingFailed(f"extraction failed: {type(err).__name__}: {err}")
         return IngestResult(None, failure, "extract", validated - started)
     done = time.perf_counter()
-    return IngestResult(
-        Extracted(article, extraction, ingested_at), None, "", validated - started, done - validated
-    )
+    try:
+        facts: ArticleFacts | None = article_facts(article, extraction)
+    except Exception:  # the engine computes them again and reports the failure there
+        facts = None
+    prepared = Extracted(article, extraction, ingested_at, facts, time.perf_counter() - done)
+    return IngestResult(prepared, None, "", validated - started, done - validated)
 
 
 def ingest_many(
@@ -256,7 +269,7 @@ class ConsolidateHandler:
         article, extraction = item.article, item.extraction
         engine = self.engine_for(cluster_key(article, self.settings))
         try:
-            outcome = engine.process(article, extraction)
+            outcome = engine.process(article, extraction, item.facts)
         except Exception as err:  # route, count, log once; never block the partition
             failure = ProcessingFailed(f"consolidation failed: {type(err).__name__}: {err}")
             log.exception("consolidation failed for article %s", article.id)
@@ -272,7 +285,9 @@ class ConsolidateHandler:
             key, body = original or (article.id.encode(), article.model_dump_json().encode())
             out.dlq.append((key, body, headers.to_kafka()))
             return None
-        m.stage_seconds.labels("consolidate").observe(time.perf_counter() - started)
+        m.stage_seconds.labels("consolidate").observe(
+            time.perf_counter() - started + item.facts_s
+        )
         self._count(outcome)
         headers = trace_headers(article.id, item.ingested_at)
         for record in outcome.records:

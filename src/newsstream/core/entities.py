@@ -73,6 +73,7 @@ class _Resolver:
         self.given: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self.types: dict[str, str] = {}
         self.short_orgs: dict[str, tuple[str, str]] = {}
+        self.last_words: dict[str, tuple[str, str] | None] = {}  # None: two organisations
 
     def _key(self, kind: str, name: str) -> tuple[str, str]:
         if kind == "ORG":
@@ -134,6 +135,10 @@ class _Resolver:
                     self.given[words[0]].add(key)
                 elif key[0] == "ORG" and group.canonical is None:
                     self.short_orgs.setdefault(_distinctive(words), key)
+                    last = words[-1]  # "the Hawks" for "Harrowgate Hawks"
+                    if last not in gazetteer().org_suffixes:
+                        seen = self.last_words.get(last, key)
+                        self.last_words[last] = key if seen == key else None
 
     def _add_single(self, mention: Mention) -> None:
         for variant in _variants(mention.text, self.language):
@@ -141,7 +146,7 @@ class _Resolver:
             if key is None and len(self.given.get(variant, ())) == 1:
                 key = next(iter(self.given[variant]))
             if key is None and mention.type in (None, "ORG"):
-                key = self.short_orgs.get(variant)
+                key = self.short_orgs.get(variant) or self.last_words.get(variant)
             if key is not None:
                 self._add(key, mention, None)
                 return

@@ -16,14 +16,12 @@
 
 from __future__ import annotations
 
-from newsstream.core.event_context import EventContext, SentenceView, nearest
+from newsstream.core.common_words import word_set
+from newsstream.core.event_context import EventContext, SentenceView, nearest, verb_final
 from newsstream.core.mentions import Mention
-from newsstream.core.triggers import CLAUSE_END, Hit
+from newsstream.core.triggers import Hit
 
 CONJUNCTIONS = frozenset({",", "and", "und", "sowie", "&"})
-AUX_DE = frozenset(
-    "hat hatte hatten haben habe sei ist war waren wurde wurden worden werden wird würde".split()
-)
 AGENT_MARKERS = frozenset({"by", "von", "vom", "durch"})
 ROLE_DETERMINERS = frozenset(
     """its his her their the a an seinen seine sein ihren ihre ihr den die der einen eine
@@ -31,6 +29,7 @@ ROLE_DETERMINERS = frozenset(
 )
 RELATIVES = frozenset({"who", "which", "der", "die", "das", "welche", "welcher"})
 NEAR = 3
+MAX_PARTICLES = 2
 OBJECT_WINDOW = 10
 BEFORE_WINDOW = 30
 PERSON_AGENT_WINDOW = 6
@@ -41,9 +40,7 @@ def _order(ctx: EventContext, view: SentenceView, hit: Hit) -> tuple[str, ...]:
         return ("before", "after")
     lower = view.s.lower
     if ctx.language == "de":
-        following = lower[hit.last + 1] if hit.last + 1 < len(lower) else "."
-        final = following in CLAUSE_END or following in AUX_DE
-        return ("before", "after") if final else ("after", "before")
+        return ("before", "after") if verb_final(lower, hit) else ("after", "before")
     if ctx.passive_before(view, hit):
         return ("before",)
     if view.s.index < ctx.title_sentences:
@@ -121,12 +118,20 @@ def _pronoun_referent(ctx: EventContext, view: SentenceView, spot: int) -> str |
     return None
 
 
-def _relative_antecedent(view: SentenceView, hit: Hit) -> int | None:
+def _relative_antecedent(ctx: EventContext, view: SentenceView, hit: Hit) -> range | None:
+    """Where the antecedent of a relative clause around the trigger may end: right before
+    the comma, or in German before verb particles closing the main clause ("Gerlach löst
+    Anja Thiel ab, die das Unternehmen verlässt")."""
     lower = view.s.lower
     start, _ = view.clause(hit.first, hit.last)
-    if start >= 2 and lower[start] in RELATIVES and lower[start - 1] == ",":
-        return start - 1
-    return None
+    if start < 2 or lower[start] not in RELATIVES or lower[start - 1] != ",":
+        return None
+    end = start - 1
+    if ctx.language == "de":
+        particles = word_set("de", "separable_particles")
+        while end > 1 and start - 1 - end < MAX_PARTICLES and lower[end - 1] in particles:
+            end -= 1
+    return range(end, start)
 
 
 def _near(candidates: list[Mention], hit: Hit) -> Mention | None:
@@ -171,13 +176,15 @@ def find_actors(
     taken by noun triggers of the sentence."""
     candidates = [m for m in view.persons if id(m) not in bound]
     directions = _order(ctx, view, hit)
-    antecedent = _relative_antecedent(view, hit)
+    antecedent = _relative_antecedent(ctx, view, hit)
     if antecedent is not None and directions[0] == "before":
-        candidates = [m for m in candidates if m.last == antecedent]
+        candidates = [m for m in candidates if m.last in antecedent]
         if not candidates:
             return [], False
     if hit.nominal:
         chosen = _near(candidates, hit)
+        if chosen is None and antecedent is not None and candidates:
+            chosen = candidates[-1]  # "Marcus Holt, who announced his retirement"
     else:
         chosen, blocked = _verbal(ctx, view, hit, candidates)
         if blocked:

@@ -14,7 +14,7 @@ from newsstream.core.extracted import Entity
 from newsstream.core.gazetteer import gazetteer
 from newsstream.core.mentions import Mention
 from newsstream.core.sentences import Sentence
-from newsstream.core.triggers import Hit
+from newsstream.core.triggers import CLAUSE_END, Hit
 
 PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—", '"', "„", "“", "”", "»", "«"})
 HARD_BREAKS = frozenset({";", ":", "–", "—", "(", ")"})
@@ -23,6 +23,16 @@ SUBORDINATORS = frozenset(
     dass weil obwohl nachdem während bevor falls ob wonach sodass damit""".split()
 )
 COMMA_COST = 4
+AUX_DE = frozenset(
+    "hat hatte hatten haben habe sei ist war waren wurde wurden worden werden wird würde".split()
+)
+
+
+def verb_final(lower: list[str], hit: Hit) -> bool:
+    """German: the trigger closes its clause ("... Sprachwerk verklagt.", "... verklagt
+    hat"), so subject and object both stand before it."""
+    following = lower[hit.last + 1] if hit.last + 1 < len(lower) else "."
+    return following in CLAUSE_END or following in AUX_DE
 
 
 @dataclass(slots=True)

@@ -17,7 +17,13 @@
 
 from __future__ import annotations
 
-from newsstream.core.event_context import PUNCT_BREAKS, EventContext, SentenceView, nearest
+from newsstream.core.event_context import (
+    PUNCT_BREAKS,
+    EventContext,
+    SentenceView,
+    nearest,
+    verb_final,
+)
 from newsstream.core.mentions import Mention
 from newsstream.core.triggers import Hit
 
@@ -42,6 +48,7 @@ IMPLICIT_SUBJECTS = frozenset(
     {"it", "es", "sie", "er", "company", "unternehmen", "firm", "firma", "konzern", "group"}
 )
 SOURCE_MARKERS = frozenset({"from", "vom", "von", "aus"})
+EMPLOYER_MARKERS = frozenset({"bei", "beim"})
 SOURCE_WINDOW = 5
 NEAR = 3
 FORMER_WINDOW = 8
@@ -65,9 +72,16 @@ def _affiliated(ctx: EventContext, view: SentenceView, org: Mention, actors: lis
     return False
 
 
-def _former(lower: list[str], org: Mention) -> bool:
-    for p in range(org.first - 1, max(-1, org.first - FORMER_WINDOW), -1):
-        if lower[p] in PUNCT_BREAKS:
+def _former(view: SentenceView, org: Mention, hit: Hit) -> bool:
+    """ "former chief executive of Twitch": the organisation is someone's former one. The
+    word must belong to the organisation's phrase: a person or the trigger between them
+    ends the search ("Die frühere Ministerin X heuert beim Betreiber Y an")."""
+    lower = view.s.lower
+    low = max(-1, org.first - FORMER_WINDOW)
+    stops = {m.last - 1 for m in view.persons if low < m.last <= org.first}
+    stops.update(p for p in hit.positions if low < p < org.first)
+    for p in range(org.first - 1, low, -1):
+        if lower[p] in PUNCT_BREAKS or p in stops:
             return False
         if lower[p] in FORMER:
             return True
@@ -102,7 +116,6 @@ def _after_marker(lower: list[str], org: Mention, markers: frozenset[str]) -> bo
 def _candidates(
     ctx: EventContext, view: SentenceView, hit: Hit, actors: list[str]
 ) -> list[Mention]:
-    lower = view.s.lower
     kind = hit.trigger.type
     result = []
     for org in view.orgs:
@@ -114,8 +127,10 @@ def _candidates(
             and any(org.first <= p < org.last for p in hit.positions)
         ):
             continue
-        if kind in NEW_POST and _former(lower, org):
+        if kind in NEW_POST and _former(view, org, hit):
             continue
+        if kind == "legal" and ctx.g.is_court(org.canonical or org.text):
+            continue  # a court hears the case: "vor dem Landgericht München verklagt"
         if _affiliated(ctx, view, org, actors) or _aside(view, org, hit):
             continue
         result.append(org)
@@ -155,7 +170,24 @@ def _agent(ctx: EventContext, view: SentenceView, hit: Hit, orgs: list[Mention])
     if hit.trigger.org_after:
         introduced = [m for m in orgs if _after_marker(lower, m, RECEIVER_MARKERS)]
         return nearest(view, hit, introduced, "after", ORG_WINDOW)
+    if hit.trigger.type == "hiring" and ctx.language == "de":
+        start, end = view.clause(hit.first, hit.last)
+        employers = [  # "heuert beim Betreiber Nordbrise an": where the person will work
+            m
+            for m in orgs
+            if start <= m.first < end and _after_marker(lower, m, EMPLOYER_MARKERS)
+        ]
+        if employers:
+            return employers[0]
     subjects = [m for m in orgs if not _after_marker(lower, m, RECIPIENT_MARKERS)]
+    if ctx.language == "de" and verb_final(lower, hit):
+        start, _ = view.clause(hit.first, hit.last)
+        opening = [m for m in subjects if start <= m.first and m.last <= hit.first]
+        by = [m for m in opening if _after_marker(lower, m, AGENT_MARKERS)]
+        if by:  # "ist von der Handelskette X übernommen worden"
+            return by[-1]
+        if len(opening) > 1:  # "X hat die Firma Y verklagt": the subject comes first
+            return opening[0]
     before = nearest(view, hit, subjects, "before", ORG_WINDOW)
     if before is not None or hit.trigger.type == "legal":
         return before or nearest(view, hit, subjects, "after", ORG_WINDOW)

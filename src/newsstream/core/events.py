@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 
+from newsstream.core.common_words import word_set
 from newsstream.core.dates import as_datetime, find_dates
 from newsstream.core.event_actors import find_actors, person_agent
-from newsstream.core.event_context import EventContext, SentenceView
+from newsstream.core.event_context import EventContext, SentenceView, verb_final
 from newsstream.core.event_merge import Draft, merge
 from newsstream.core.event_organisations import PERSON_TYPES, find_organization
 from newsstream.core.event_scope import assertion_penalty
@@ -33,10 +35,7 @@ from newsstream.core.mentions import Mention
 from newsstream.core.sentences import Sentence
 from newsstream.core.triggers import Hit, find_triggers
 
-INTERIM_MARKERS = frozenset(
-    """interim acting kommissarisch interimistisch vorläufig vorläufige vorläufigen
-    vorübergehend übergangsweise vorerst""".split()
-)
+INTERIM_WINDOW = 4
 INTERIM_ROLES = frozenset({"CEO", "chairman", "head coach", "CFO", "CTO", "managing director"})
 ROLE_MARKERS = frozenset({"as", "als", "zum", "zur", "to"})
 JOINT_AGENT_TYPES = frozenset({"investment"})
@@ -49,8 +48,34 @@ MIN_CONFIDENCE = 0.3
 BASE_CONFIDENCE = 0.75
 
 
+@cache
+def _interim_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Words of a post held for a time, and "until" / "successor" (both languages)."""
+    return tuple(  # type: ignore[return-value]
+        word_set("en", key) | word_set("de", key)
+        for key in ("interim_words", "interim_until", "interim_successor")
+    )
+
+
+def interim(view: SentenceView) -> bool:
+    """The sentence says a post is held for a time: "interim", "kommissarisch", "on an
+    interim basis", "until a successor is found", "bis ein Nachfolger gefunden ist"."""
+    lower = view.s.lower
+    words, until, successor = _interim_words()
+    if not words.isdisjoint(lower):
+        return True
+    if until.isdisjoint(lower):
+        return False
+    return any(
+        word in until and not successor.isdisjoint(lower[i + 1 : i + 1 + INTERIM_WINDOW])
+        for i, word in enumerate(lower)
+    )
+
+
 def _org_nearby(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
     lo, hi = hit.first - 3, hit.last + 4
+    if ctx.language == "de" and verb_final(view.s.lower, hit):  # "die das Unternehmen ...
+        lo = min(lo, view.clause(hit.first, hit.last)[0])  # nach 18 Monaten verlässt"
     if any(lo <= m.first < hi for m in view.orgs):
         return True
     return any(ctx.g.is_descriptor(t) for t in view.s.lower[max(lo, 0) : hi])
@@ -68,6 +93,8 @@ def _constraints_ok(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
             return False
         if constraint == "orgnext" and not _org_nearby(ctx, view, hit):
             return False
+        if constraint == "interim" and not interim(view):
+            return False
     return True
 
 
@@ -83,8 +110,7 @@ def _role(ctx: EventContext, view: SentenceView, hit: Hit) -> str | None:
         return far / 2 if at > 0 and lower[at - 1] in ROLE_MARKERS else far
 
     _, role = min(roles, key=distance)
-    interim = not INTERIM_MARKERS.isdisjoint(lower) or "interim basis" in view.s.text
-    if interim and not role.startswith(("interim", "co-")) and role in INTERIM_ROLES:
+    if interim(view) and not role.startswith(("interim", "co-")) and role in INTERIM_ROLES:
         role = f"interim {role}"
     return role
 

@@ -96,6 +96,8 @@ class Gazetteer:
         self.context_endings = tuple(markers["context_endings"])
         self.authorities = frozenset(markers["authorities"])
         self.authority_endings = tuple(markers["authority_endings"])
+        self.head_endings = tuple(markers["head_endings"])
+        self.court_endings = tuple(markers["courts"])
 
     def _add(self, surface: str, canonical: str, kind: str, ambiguous: bool) -> None:
         words = tuple(TOKEN.findall(surface))
@@ -173,6 +175,22 @@ class Gazetteer:
         return lower in self.org_context or (
             len(lower) > 6 and lower.endswith(self.context_endings)
         )
+
+    def is_org_head(self, word: str, language: str) -> bool:
+        """A word that ends an organisation name after a name ("Studios", "Maschinenbau");
+        in German also a compound ending in such a word ("Privatbank", "Agrartechnik")."""
+        if word in self.org_heads:
+            return True
+        if language != "de" or not word[:1].isupper() or "-" in word:
+            return False
+        lower = word.lower()
+        return lower.endswith(self.head_endings) and any(
+            lower.endswith(e) and len(lower) >= len(e) + 4 for e in self.head_endings
+        )
+
+    def is_court(self, name: str) -> bool:
+        """A court ("Landgericht München", "Southwark Crown Court"): it hears a case."""
+        return any(w.lower().endswith(self.court_endings) for w in name.split())
 
     def is_authority(self, name: str) -> bool:
         """A regulator, court or government body: it approves deals, it does not make them."""

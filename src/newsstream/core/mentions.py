@@ -18,6 +18,7 @@ or in a title-case headline too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress
@@ -35,8 +36,13 @@ ORG_MODIFIER_COMMON = 4.0
 OPENERS = frozenset({"„", "“", '"', "‘", "‚", "'", "(", ":", "—", "–", "-", "«", "»", "["})
 SENTENCE_OPENERS = OPENERS | {".", "!", "?"}  # a token after these starts a sentence
 CANDIDATE_CACHE = 1 << 16
+PLACE_WORD_COMMON = 4.0
+TITLE_WORD = 3.0
+SCORE = re.compile(r"\d{1,2}[-–:]\d{1,2}$")  # a match result after a team ("beat Norbury 3-0")
+BETWEEN = frozenset({"zwischen", "between"})
 PARTICLES = frozenset({"von", "van", "de", "der", "den", "di", "da", "du", "le", "la", "bin", "al"})
 ARTICLES_EN = frozenset({"the", "a", "an"})
+APPOSITION_ARTICLES = frozenset({"a", "an", "the", "ein", "eine", "der", "die", "das"})
 PLACE_ROLES = frozenset(
     {
         "mayor",
@@ -94,15 +100,42 @@ _WORTH_A_LOOK = _WorthALook()
 
 @cache
 def _cue_words(language: str) -> tuple[frozenset[str], ...]:
-    """Person titles, determiners, organisation and location prepositions, and the words
-    that may end an organisation name ("&", heads, suffixes) of ``language``."""
-    g = gazetteer()
+    """Person titles, determiners, organisation and location prepositions of ``language``."""
     return (
         word_set(language, "person_titles") | word_set("en", "person_titles"),
         word_set(language, "determiners"),
         word_set(language, "prepositions_org"),
         word_set(language, "location_prepositions"),
-        g.org_heads | g.org_suffixes | {"&"},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceWords:
+    """Cue words of places and products of one language (``grammar_<lang>.json``)."""
+
+    heads: frozenset[str]  # "Bay", "Point": end a place name
+    prefixes: frozenset[str]  # "Lake", "Sankt": open one
+    nouns: frozenset[str]  # "county (of)", "Kreises", "Gemeinde": the kind of place
+    endings: tuple[str, ...]  # German place-name endings ("-dorf", "-brunn")
+    months: frozenset[str]  # month names that are also names ("May")
+    month_prepositions: frozenset[str]  # "in May", "since May"
+    products: frozenset[str]  # "the maker of X crisps"
+    adjective_endings: tuple[str, ...]  # German adjective endings ("-ische", "-liche")
+    apposition: frozenset[str]  # words that close an apposition after its descriptor
+
+
+@cache
+def _place_words(language: str) -> _PlaceWords:
+    return _PlaceWords(
+        word_set(language, "place_heads"),
+        word_set(language, "place_prefixes"),
+        word_set(language, "place_nouns"),
+        tuple(word_set(language, "place_endings")),
+        word_set(language, "month_words"),
+        word_set(language, "month_prepositions"),
+        word_set(language, "product_cues"),
+        tuple(word_set(language, "adjective_endings")),
+        word_set(language, "apposition_followers"),
     )
 
 
@@ -119,8 +152,8 @@ class MentionFinder:
             self.determiners,
             self.org_prepositions,
             self.loc_prepositions,
-            self.boundary,
         ) = _cue_words(language)
+        self.places = _place_words(language)
         self.title_sentences = title_sentences
         self.title_case = self._title_case()
         self.known: set[str] = set()
@@ -257,51 +290,127 @@ class MentionFinder:
             return s.lower[i - 2] not in PLACE_ROLES
         if self.p(s.tokens[last - 1]).possessive and last < len(s.tokens):
             return self.g.role_at(s.lower, last) is not None
-        return (
-            last + 1 < len(s.tokens)
-            and s.tokens[last] == ","
-            and s.lower[last + 1] in ("which", "that")
-        )
+        if last + 2 < len(s.tokens) and s.tokens[last] == ",":
+            if s.lower[last + 1] in ("which", "that"):
+                return True
+            return self._apposition_descriptor(s, last + 1)
+        return False
+
+    def _apposition_descriptor(self, s: Sentence, k: int) -> bool:
+        """ ", a Boston start-up developing ...", ", ein Start-up aus Dresden": the name
+        before the comma is an organisation (the descriptor heads the apposition)."""
+        if s.lower[k] not in APPOSITION_ARTICLES:
+            return False
+        tokens = s.tokens
+        for j in range(k + 1, min(len(tokens) - 1, k + 5)):
+            if not tokens[j][:1].isalnum():
+                return False
+            if self.p(tokens[j]).descriptor:
+                following = s.lower[j + 1]
+                return (
+                    not following[:1].isalnum()
+                    or following in self.places.apposition
+                    or (self.language != "de" and following.endswith(("ing", "ed")))
+                )
+        return False
 
     def _person_context(self, s: Sentence, last: int) -> bool:
         return last + 1 < len(s.tokens) and s.tokens[last] == "," and s.lower[last + 1] == "who"
 
-    def _type_run(self, s: Sentence, first: int, words: list[str]) -> str | None:
+    def _type_run(
+        self, s: Sentence, first: int, words: list[str], mentions: list[Mention]
+    ) -> str | None:
         last = first + len(words)
-        if words[-1] in self.g.org_suffixes or words[-1] in self.g.org_heads:
+        if self.p(words[-1]).ends_org:
             return "ORG"
+        places = self.places
+        if len(words) > 1 and (words[-1] in places.heads or words[0] in places.prefixes):
+            return "LOC"  # "Hollin Bay", "Larch Point", "Lake Ellery"
         if self._title_before(s, first) or self._role_before(s, first):
             return "PERSON"
         if first >= 2 and s.tokens[first - 1] == "," and self._role_before(s, first - 1):
             return "PERSON"  # a role in apposition: "its finance chief, Orson Blake,"
+        if self._place_context(s, first, mentions):
+            return "LOC"  # "mayor of Hollin Bay", "the county of X", "between X and Y"
         if self._org_context(s, first, last):
             return "ORG"
         if self._person_context(s, last):
             return "PERSON"
         if len(words) == 1:
-            info = self.p(words[0])
-            if info.inner_caps or info.upper or info.digit:
-                return "ORG"
-            if first >= 1 and s.lower[first - 1] in self.loc_prepositions:
-                return "LOC"
-            if (
-                first >= 2
-                and s.lower[first - 1] in ("of", "von")
-                and (s.lower[first - 2] in PLACE_ROLES)
-            ):
-                return "LOC"  # "mayor of Stellbridge", "Bürgermeister von Sankt Ilgen"
-            return None
+            return self._type_single(s, first, words[0])
         if not all(w.isalpha() and w[0].isupper() and not self.p(w).inner_caps for w in words):
             return "ORG"
         if zipf(words[-1], self.language) >= COMMON_LAST_WORD:
             return "ORG"
+        if first > 0 and s.lower[first - 1] == "the" and words[0] not in self.g.first_names:
+            return "ORG"  # people take no article: "the Brookfield Playhouse"
         return "PERSON"
+
+    def _type_single(self, s: Sentence, first: int, word: str) -> str | None:
+        """The type of a lone capitalised word that no cue before it settled."""
+        info = self.p(word)
+        if info.inner_caps or info.upper or info.digit:
+            return "ORG"
+        last = first + 1
+        if last < len(s.tokens) and SCORE.match(s.tokens[last]):
+            return "ORG"  # a team before its result: "beating Norbury 3-0"
+        if first >= 2 and s.lower[first - 1] == "of" and s.lower[first - 2] in self.places.products:
+            return "MISC"  # a product: "the maker of Crunchwell crisps"
+        if first >= 1 and s.lower[first - 1] in self.loc_prepositions:
+            return "LOC"
+        return None
+
+    def _place_context(self, s: Sentence, i: int, mentions: list[Mention]) -> bool:
+        """A place by what precedes it: "mayor of X", "Bürgermeister von X", "the county of
+        X", "des Kreises X", "die Gemeinde X", "zwischen Ellerfeld und X"; German, a word
+        shaped like a place name after a location preposition ("in Ellerfeld")."""
+        if i == 0:
+            return False
+        lower = s.lower
+        before = lower[i - 1]
+        if self.language == "de" and s.tokens[i - 1] in self.places.nouns:
+            return True
+        if i >= 2 and before in ("of", "von", "des"):
+            two = lower[i - 2]
+            if two in PLACE_ROLES or (self.language != "de" and two in self.places.nouns):
+                return True
+        if before in ("und", "and") and mentions:
+            previous = mentions[-1]  # "zwischen Ellerfeld und Königsbrunn"
+            if (
+                previous.sentence == s.index
+                and previous.last == i - 1
+                and previous.type == "LOC"
+                and previous.first > 0
+                and lower[previous.first - 1] in BETWEEN
+            ):
+                return True
+        info = self.p(s.tokens[i])
+        if info.place_shaped:
+            return before in self.loc_prepositions or before in BETWEEN or before == "bei"
+        return False
+
+    def _place_span(self, s: Sentence, i: int, mentions: list[Mention]) -> int | None:
+        """End of a German place name that its context marks ("des Kreises Ostheide",
+        "Bürgermeister von Sankt Ilgen", "in Ellerfeld"), though its words read as common
+        nouns."""
+        if not self._place_context(s, i, mentions):
+            return None
+        tokens = s.tokens
+        n = len(tokens)
+        j = i
+        while j + 1 < n and tokens[j] in self.places.prefixes and tokens[j + 1][:1].isupper():
+            j += 1
+        info = self.p(tokens[j])
+        if not info.cap_word or info.descriptor or info.org_head or info.upper or info.digit:
+            return None
+        if info.zipf >= PLACE_WORD_COMMON and not info.place_shaped:
+            return None
+        return j + 1
 
     # -- finding -----------------------------------------------------------------------
     def find(self) -> list[Mention]:
         mentions: list[Mention] = []
         p = self.p
-        boundary = self.boundary
         known = self.known
         surnames = self.g.surnames
         german = self.language == "de"
@@ -321,8 +430,8 @@ class MentionFinder:
                         or token in surnames
                         or (german and token[-1] == "s" and token[:-1] in known)
                     )
-                    and (i + 1 >= n or tokens[i + 1] not in boundary)
-                    and (i + 2 >= n or tokens[i + 2] not in boundary)
+                    and (i + 1 >= n or not p(tokens[i + 1]).ends_org)
+                    and (i + 2 >= n or not p(tokens[i + 2]).ends_org)
                     and (i == 0 or not p(tokens[i - 1]).cue)
                 ):
                     continue
@@ -381,22 +490,60 @@ class MentionFinder:
         # a given name or a cued person (``_is_first_name`` / ``_cued_person``, as found by
         # ``_prescan``: ``_at`` only sees candidate positions)
         if (s.index, i) in self.person_starts:
-            person_end = self._person_run(s, i)
-            if person_end > i + 1:
-                self._emit(mentions, s, i, person_end, "PERSON", self._known_person(s, i))
-                self._drop_genitive(s, person_end, mentions[-1])
+            person_end = self._person_at(mentions, s, i)
+            if person_end:
                 return person_end
+        if token in self.places.months and self._month(s, i):
+            return i + 1  # "in May", "May 4"
+        lower = s.lower
+        if lower[i] in self.g.role_words:  # "Prime Minister", "Transport Secretary"
+            role = self.g.role_at(lower, i)
+            if role is not None and role[1] > 1:
+                return i + role[1]
         if entry is not None and not (
             entry.type == "LOC" and i > 0 and self.p(s.tokens[i - 1]).org_prefix
         ):
-            return self._emit_known(mentions, s, i, entry)
+            return self._at_known(mentions, s, i, entry)
+        return self._at_unknown(mentions, s, i)
+
+    def _at_unknown(self, mentions: list[Mention], s: Sentence, i: int) -> int:
+        """A capitalised word the gazetteer does not know: a place or organisation by its
+        shape, a compound, or the start of a run of names."""
+        if self.language == "de":
+            place_end = self._place_span(s, i, mentions)
+            if place_end is not None:
+                return self._emit(mentions, s, i, place_end, "LOC")
         org_end = self._org_span(s, i)
         if org_end is not None:
             return self._emit(mentions, s, i, org_end, "ORG")
+        token = s.tokens[i]
         if "-" in token and not self._hyphen_name(token):
             self._compound(s, i, mentions)
             return i + 1
         return self._run(s, i, mentions)
+
+    def _person_at(self, mentions: list[Mention], s: Sentence, i: int) -> int:
+        """Emit the person that starts at ``i``; 0 when it is a lone word."""
+        person_end = self._person_run(s, i)
+        if person_end <= i + 1:
+            return 0
+        self._emit(mentions, s, i, person_end, "PERSON", self._known_person(s, i))
+        self._drop_genitive(s, person_end, mentions[-1])
+        return person_end
+
+    def _at_known(self, mentions: list[Mention], s: Sentence, i: int, entry: Entry) -> int:
+        if entry.type == "LOC":  # a place opening an organisation: "Glasgow City Council"
+            org_end = self._org_span(s, i)
+            if org_end is not None and org_end > i + 1 and self.p(s.tokens[org_end - 1]).ends_org:
+                return self._emit(mentions, s, i, org_end, "ORG")
+        return self._emit_known(mentions, s, i, entry)
+
+    def _month(self, s: Sentence, i: int) -> bool:
+        """A month name that is also a name ("May"): after "in", "since", "early" ... or
+        before a day number or year."""
+        if i > 0 and s.lower[i - 1] in self.places.month_prepositions:
+            return True
+        return i + 1 < len(s.tokens) and s.tokens[i + 1].isdigit()
 
     def _emit_known(self, mentions: list[Mention], s: Sentence, i: int, entry: Entry) -> int:
         end = i + len(entry.words)
@@ -408,16 +555,23 @@ class MentionFinder:
     def _cap_word(self, token: str) -> bool:
         return self.p(token).cap_word
 
-    def _modifier_ok(self, s: Sentence, k: int) -> bool:
+    def _modifier_ok(self, s: Sentence, k: int, head: int) -> bool:
+        """Token ``k`` can open a company name that ends with the head word at ``head``."""
         info = self.p(s.tokens[k])
-        if not info.cap_word or info.org_head or info.descriptor or info.place_adjective:
+        if not info.cap_word or info.org_head or info.descriptor:
             return False
+        if info.place_adjective:  # "Berliner Volksbank", "Dresdner Bank"
+            return head == k + 1
         if self.name_like(s, k):
             return True
         if info.zipf >= ORG_MODIFIER_COMMON:
             return False
-        adjective = self.language == "de" and s.lower[k].endswith(("e", "es"))
-        return not (adjective and self._initial(s, k))
+        if self.language != "de":
+            return True
+        lower = s.lower[k]
+        if lower.endswith(self.places.adjective_endings):
+            return False  # "Olympische Spiele", "Betreutes Wohnen"
+        return not (lower.endswith(("e", "es")) and self._initial(s, k))
 
     def _org_span(self, s: Sentence, i: int) -> int | None:
         """End of an organisation name starting at ``i`` (prefix, suffix, head, "&", cue)."""
@@ -440,8 +594,8 @@ class MentionFinder:
                 break
             if (
                 k < n
-                and tokens[k] in self.g.org_heads
-                and all(self._modifier_ok(s, m) for m in range(i, k))
+                and p(tokens[k]).org_head
+                and all(self._modifier_ok(s, m, k) for m in range(i, k))
             ):
                 return k + 2 if k + 1 < n and tokens[k + 1] in self.g.org_suffixes else k + 1
         if i > 0 and p(tokens[i - 1]).descriptor and self._descriptor_name(s, i):
@@ -450,7 +604,7 @@ class MentionFinder:
                 j < n
                 and j - i < 3
                 and self._cap_word(tokens[j])
-                and (tokens[j] in self.g.org_heads or self.name_like(s, j))
+                and (p(tokens[j]).org_head or self.name_like(s, j))
             ):
                 j += 1
             return j
@@ -464,7 +618,7 @@ class MentionFinder:
             return False
         if self.language != "de":
             return s.tokens[i - 1].islower() and self.name_like(s, i)
-        return self.p(token).zipf < ORG_MODIFIER_COMMON
+        return self.p(token).zipf < ORG_MODIFIER_COMMON or self._known(token)
 
     def _cued_person(self, s: Sentence, i: int) -> bool:
         """Two name words after a role or title ("Finanzvorstand Arno Becker", "Mr. Tal Ron")."""
@@ -553,10 +707,13 @@ class MentionFinder:
                 self._emit_text(mentions, s, i, modifier, None, None)
                 return
         modifier = parts[0]
-        if (
+        if (  # in English an ordinary word is no name ("First-team coach")
             cued
             and is_cap(modifier)
-            and (self.p(modifier).inner_caps or not is_common(modifier, self.language, False))
+            and (
+                self.p(modifier).inner_caps
+                or not is_common(modifier, self.language, self.language == "en")
+            )
         ):
             self._emit_text(mentions, s, i, modifier, "ORG", None)
 
@@ -578,8 +735,13 @@ class MentionFinder:
         p = self.p
         n = len(tokens)
         j = i + 1
+        person_next = False
+        person_starts = self.person_starts
         while j < n and j - i < MAX_RUN:
             if p(tokens[j - 1]).possessive:
+                break
+            if (s.index, j) in person_starts:
+                person_next = True
                 break
             token = tokens[j]
             info = p(token)
@@ -588,10 +750,22 @@ class MentionFinder:
             if info.gazetteer_key and self._gazetteer(s, j) is not None:
                 break
             j += 1
-        if j < n and (tokens[j] in self.g.org_suffixes or tokens[j] in self.g.org_heads):
+        if j < n and not person_next and p(tokens[j]).ends_org and tokens[j] != "&":
             j += 1
+        if person_next and self._title_word(s, i, j):
+            return j  # "Headliner Maggie Dunne", "Secretary Owen Price": a title
         words = [p(t).bare for t in tokens[i:j]]
-        return self._emit(mentions, s, i, j, self._type_run(s, i, words), words=words)
+        return self._emit(mentions, s, i, j, self._type_run(s, i, words, mentions), words=words)
+
+    def _title_word(self, s: Sentence, i: int, j: int) -> bool:
+        """One capitalised ordinary word right before a given name and surname is a title
+        or description ("Headliner", "Secretary", "Striker"), not part of the name."""
+        if j != i + 1:
+            return False
+        info = self.p(s.tokens[i])
+        if info.inner_caps or info.upper or self._known(info.bare):
+            return False
+        return self._initial(s, i) or self._zipf_en(info) >= TITLE_WORD
 
     def _of_name(self, s: Sentence, i: int, mentions: list[Mention]) -> int:
         """ "University of Kent": an organisation head joined by "of" to a name."""

@@ -11,13 +11,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from newsstream.core.common_words import german_common, is_common, stop_capitals
+from newsstream.core.common_words import german_common, is_common, stop_capitals, word_set
 from newsstream.core.frequency import zipf
 from newsstream.core.gazetteer import Entry, gazetteer, strip_possessive
 
 CACHE_SIZE = 1 << 17
 ACRONYM_COMMON = 3.5
 SURNAME_FUNCTION_WORD = 5.6
+PLACE_SHAPED_COMMON = 3.3
 
 
 class TokenProfile(NamedTuple):
@@ -40,7 +41,9 @@ class TokenProfile(NamedTuple):
     org_prefix: bool  # "Stadtwerke", "SV", "Bürgerliste"
     org_head: bool  # "Studios", "Maschinenbau"
     org_suffix: bool  # "AG", "Inc"
+    ends_org: bool  # may end an organisation name: a head, a suffix or "&"
     place_adjective: bool  # "Bamberger", "Münchner"
+    place_shaped: bool  # German, rare and ends like a place name ("Ellerfeld", "Kaltenbrunn")
     common: bool  # an ordinary word mid-sentence (German noun; English: stop word)
     common_initial: bool  # an ordinary word at a sentence start
     zipf: float
@@ -53,6 +56,17 @@ class TokenProfile(NamedTuple):
     # follows (``Gazetteer.lookup``); otherwise the following tokens decide.
     one_word_entries: bool
     entry: Entry | None
+
+
+def _place_shaped(token: str, language: str, frequency: float) -> bool:
+    """A rare capitalised German word ending like a place name ("-dorf", "-brunn")."""
+    if language != "de" or frequency >= PLACE_SHAPED_COMMON or not token[:1].isupper():
+        return False
+    lower = token.lower()
+    endings = tuple(word_set("de", "place_endings"))
+    return lower.endswith(endings) and any(
+        lower.endswith(e) and len(lower) >= len(e) + 3 for e in endings
+    )
 
 
 def _place_adjective(token: str, language: str) -> bool:
@@ -116,9 +130,10 @@ def profile(token: str, language: str) -> TokenProfile:
     first = bare.split("-")[0] if "-" in bare else bare
     descriptor = g.is_descriptor(bare)
     org_prefix = g.is_org_prefix(bare)
-    org_head = bare in g.org_heads
+    org_head = g.is_org_head(bare, language)
     org_suffix = bare in g.org_suffixes
     common = german_common(bare) if language == "de" else is_common(bare, language, False)
+    place_shaped = token == bare and "-" not in bare and _place_shaped(bare, language, frequency)
     candidates = g.candidates(token, language)
     one_word = bool(candidates) and all(len(e.words) == 1 for e in candidates or ())
     plain = (
@@ -128,6 +143,7 @@ def profile(token: str, language: str) -> TokenProfile:
         and not (gazetteer_key or first in g.first_names or bare in g.surnames)
         and not (org_head or org_suffix or bare in g.org_prefixes or descriptor or org_prefix)
         and not inner
+        and not place_shaped
         and (common if language == "de" else stop)
     )
     return TokenProfile(
@@ -148,7 +164,9 @@ def profile(token: str, language: str) -> TokenProfile:
         org_prefix=org_prefix,
         org_head=org_head,
         org_suffix=org_suffix,
+        ends_org=org_head or org_suffix or token == "&",
         place_adjective=_place_adjective(bare, language),
+        place_shaped=place_shaped,
         common=common,
         common_initial=is_common(bare, language, True),
         zipf=frequency,
@@ -163,6 +181,7 @@ def profile(token: str, language: str) -> TokenProfile:
         cue=descriptor
         or role is not None
         or bare in g.person_titles
+        or bare in word_set(language, "place_nouns")
         or (language == "de" and g.role_compound(bare)),
         role_compound=language == "de" and g.role_compound(token),
         one_word_entries=one_word,

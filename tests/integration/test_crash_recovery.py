@@ -16,6 +16,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 import pytest
@@ -80,9 +81,11 @@ def diagnose(stream: Stream, live: list[StoryRecord]) -> str:
         want, got = offline.get(sid), online.get(sid)
         if want is not None and got is not None and want.article_count == got.article_count:
             continue
-        missing = sorted({a.id for a in want.articles} - {a.id for a in got.articles}) if (
-            want and got
-        ) else []
+        missing = (
+            sorted({a.id for a in want.articles} - {a.id for a in got.articles})
+            if (want and got)
+            else []
+        )
         lines.append(
             f"{sid}: offline {want and (want.article_count, want.version)}, "
             f"worker {got and (got.article_count, got.version)}, missing {missing[:10]}"
@@ -90,7 +93,22 @@ def diagnose(stream: Stream, live: list[StoryRecord]) -> str:
     return "\n".join(lines[:30])
 
 
-def check_outcome(settings: Settings, stream: Stream) -> None:
+def dump_changelog(settings: Settings, workdir: Path) -> Path:
+    """The story table's changelog, one line per record (offset, key, value size or
+    the batch-end), to explain a failed count after the broker is gone."""
+    topic = f"{settings.app_id}-story-state-changelog"
+    path = workdir / "changelog.jsonl"
+    with path.open("wb") as out:
+        for rec in asyncio.run(read_topic(settings, topic)):
+            key = orjson.loads(rec.key) if rec.key else None
+            is_end = key == "\x00batch-end"
+            value = orjson.loads(rec.value) if is_end and rec.value else None
+            row = {"offset": rec.offset, "key": key, "size": len(rec.value or b"")}
+            out.write(orjson.dumps(row | ({"end": value} if is_end else {})) + b"\n")
+    return path
+
+
+def check_outcome(settings: Settings, stream: Stream, workdir: Path) -> None:
     latest = asyncio.run(collect_stories(settings, stream.valid_ids, timeout=300))
     live = [r for r in latest.values() if r.status != "merged"]
     # Records list a story's latest members (up to 300 refs); counts are exact.
@@ -100,8 +118,12 @@ def check_outcome(settings: Settings, stream: Stream) -> None:
     assert set(listed) <= stream.valid_ids
     total = sum(r.article_count for r in live)
     if total != len(stream.valid_ids):
+        small = {a.id for r in live if r.article_count <= 300 for a in r.articles}
+        big = [r.story_id for r in live if r.article_count > 300]
+        unlisted = sorted(stream.valid_ids - small) if not big else []
         raise AssertionError(
-            f"{total} counted for {len(stream.valid_ids)} articles\n"
+            f"{total} counted for {len(stream.valid_ids)} articles; listed by no story: "
+            f"{unlisted[:40]}; changelog dump: {dump_changelog(settings, workdir)}\n"
             + diagnose(stream, live)
         )
     for record in live:
@@ -129,6 +151,7 @@ def check_outcome(settings: Settings, stream: Stream) -> None:
     "see docs/reliability.md). The run still executes and reports each time.",
 )
 def test_kill_9_while_producing_loses_nothing(
+    tmp_path: Path,
     settings_factory: Callable[..., Settings],
     worker_factory: Callable[[Settings], WorkerProcess],
 ) -> None:
@@ -147,7 +170,7 @@ def test_kill_9_while_producing_loses_nothing(
         worker = worker_factory(settings.model_copy(update={"web_port": free_port()}))
         worker.wait_ready(timeout=180)
     assert stream.done.wait(timeout=300)
-    check_outcome(settings, stream)
+    check_outcome(settings, stream, tmp_path)
 
 
 @pytest.mark.xfail(
@@ -158,6 +181,7 @@ def test_kill_9_while_producing_loses_nothing(
     "executes and reports each time.",
 )
 def test_second_worker_joins_and_leaves(
+    tmp_path: Path,
     settings_factory: Callable[..., Settings],
     worker_factory: Callable[[Settings], WorkerProcess],
 ) -> None:
@@ -173,5 +197,5 @@ def test_second_worker_joins_and_leaves(
     time.sleep(3.0)
     assert second.stop() == 0  # leaves cleanly: another rebalance
     assert stream.done.wait(timeout=300)
-    check_outcome(settings, stream)
+    check_outcome(settings, stream, tmp_path)
     assert first.process.poll() is None

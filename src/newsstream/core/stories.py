@@ -215,18 +215,6 @@ class StoryEngine:
     def active_story_count(self) -> int:
         return self.ageing.active()
 
-    def current_record(self, story_id: str) -> StoryRecord | None:
-        """The current record of a story in the store (None if it is not there).
-
-        The stream shell publishes it again after a crash, when the output of the
-        last batch written to the store may not all have reached the topic."""
-        story = self._db.get(f"s:{story_id}")
-        if story is None:
-            return None
-        if "n" not in story:  # written by an older version (upgraded in a copy)
-            story = story_state.upgrade(dict(story))
-        return build_record(story)
-
     # --------------------------------------------------------------- decisions
     def _write_lost(self, marker: dict[str, Any]) -> bool:
         """True when the marker's story never reached the version that added the article.

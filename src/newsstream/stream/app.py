@@ -36,7 +36,7 @@ from newsstream.stream.handlers import (
     ingest_many,
 )
 from newsstream.stream.health import Readiness, install_broker_probe, install_health_pages
-from newsstream.stream.tables import BatchedTableStore, StoryTable
+from newsstream.stream.tables import BatchedTableStore
 
 STORY_TABLE = "story-state"
 EXIT_SEND_FAILED = 75  # EX_TEMPFAIL: restart the worker; nothing was acknowledged
@@ -77,89 +77,25 @@ class Pipeline:
         """Publish a batch and wait until the broker has every message of it: its
         table writes (changelog), story records, dead letters and re-keyed articles.
 
-        In three steps, each awaited: the table writes, then the batch-end record
-        of each changelog partition written (``stream.tables``: recovery applies
-        a batch only once its batch-end is there), then the batch's output. A
-        crash before the batch-end leaves no trace in the table and none in the
-        output, and the re-delivered input is processed again from the same
-        state with the same result. A crash after it can lose only output of a
-        finished batch, which the next owner of the partition publishes again
-        (``recovered``) before it processes anything.
-
         Only then does the agent take the next batch, which is when Faust
         acknowledges this one; an acknowledged offset therefore never has a
         message missing behind it (at-least-once). A send the broker refuses
         ends the worker without acknowledging the batch, so it is re-delivered
         to the next worker instead of being lost.
         """
-        # taken synchronously: another agent's batch cannot close this one's
-        writes = self.state.flush()
-        writes += self.state.seal()
-        await self._close_batch(writes, self.state.ends())
-        await self._wait_for(self.publish(out))
-
-    async def _close_batch(self, writes: list[Any], ends: list[tuple[int, Any]]) -> None:
-        """Wait for a batch's table writes, then write and wait for its batch-ends."""
-        self.metrics.state_writes.inc(len(writes) + len(ends))  # every changelog record
-        await self._wait_for(writes)
-        await self._wait_for([self.state.send_end(p, end) for p, end in ends])
-
-    async def _wait_for(self, sends: list[Any]) -> None:
+        sends = self.state.flush()
+        self.metrics.state_writes.inc(len(sends))
+        sends += self.publish(out)
         if not sends:
             return
         try:
             await asyncio.gather(*sends)
         except Exception as err:
             self.metrics.broker_errors.labels("send").inc()
-            log.critical(
-                "a send failed (%s: %s); exiting without acknowledging the batch",
-                type(err).__name__,
-                err,
-            )
+            log.critical("a send failed (%s: %s); exiting without acknowledging the batch",
+                         type(err).__name__, err)
             logging.shutdown()
             os._exit(EXIT_SEND_FAILED)
-
-    async def recovered(self, partition: int) -> None:
-        """After recovery, before any input: close a story-table partition.
-
-        Publishes again the story records of the last finished batch (a crash
-        may have kept them from the output topic: the current record of each
-        story it published, and the last record of each story it retired; the
-        re-delivered articles alone would not bring back a merged story's last
-        record or the record of the story a corrected article left), then rolls
-        an unfinished batch back: its keys are written again with their value
-        from the last finished batch, under a new batch-end.
-        """
-        table = self.state.table
-        last = table.gate.last.pop(partition, None) or {}
-        out = Outgoing()
-        for namespace, story_id in last.get("out", ()):
-            value = self.consolidate.current_record(namespace, story_id)
-            if value is not None:
-                out.stories.append((story_id.encode(), value, []))
-        for key in last.get("retired", ()):
-            record = table.data.get(key)
-            if record is not None:
-                out.stories.append((key.rsplit("|", 1)[1].encode(), record.encode(), []))
-        unfinished = table.gate.unfinished(partition)
-        if out.stories or unfinished:
-            log.info(
-                "closing story-table partition %d: %d records published again, "
-                "%d keys of an unfinished batch rolled back",
-                partition,
-                len(out.stories),
-                len(unfinished),
-            )
-        await self._wait_for(self.publish(out))
-        self.state.reopen(partition, last.get("retired", ()))
-        writes = self.state.seal()
-        await self._close_batch(writes, self.state.ends())
-
-    def note_published(self, out: Outgoing) -> None:
-        """Move the story records of the article just consolidated to its batch-end."""
-        for namespace, story_id, retired in out.emitted:
-            self.state.published_record(namespace, story_id, retired)
-        out.emitted.clear()
 
     async def ingest_batch(self, events: Any) -> Outgoing:
         out = Outgoing()
@@ -187,7 +123,6 @@ class Pipeline:
             if self.fused:
                 self.state.begin(event)
                 self.consolidate.consolidate(extracted, origin, out, (msg.key, msg.value))
-                self.note_published(out)
             else:
                 self.ingest.route(extracted, out)
 
@@ -197,7 +132,6 @@ class Pipeline:
             self.state.begin(event)
             msg = event.message
             self.consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
-            self.note_published(out)
         return out
 
 
@@ -252,15 +186,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         "output": app.topic(settings.output_topic, **raw),
         "dlq": app.topic(settings.dlq_topic, **raw),
     }
-    table = app.tables.add(
-        StoryTable(
-            app,
-            name=STORY_TABLE,
-            default=None,
-            beacon=app.tables.beacon,
-            partitions=settings.partitions,
-        )
-    )
+    table = app.Table(STORY_TABLE, default=None, partitions=settings.partitions)
     state = BatchedTableStore(table)
     pipeline = Pipeline(
         app=app,
@@ -273,8 +199,6 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         state=state,
         pool=ExtractionPool(settings.extract_processes) if settings.extract_processes else None,
     )
-
-    table.on_recovered = pipeline.recovered
 
     @app.on_before_shutdown.connect
     async def _stop_pool(sender: Any, **kwargs: Any) -> None:

@@ -48,10 +48,6 @@ class Outgoing:
     )
     cluster: list[tuple[bytes, bytes]] = field(default_factory=list)
     stories: list[tuple[bytes, bytes, list[tuple[str, bytes]]]] = field(default_factory=list)
-    # story records of the article just consolidated: (namespace, story id, the
-    # record if the story left the store (merged) else None); the pipeline moves
-    # them to the batch's changelog batch-end (``BatchedTableStore.published_record``)
-    emitted: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 TRACE_ARTICLE = "newsstream.article.id"
@@ -254,11 +250,6 @@ class ConsolidateHandler:
             self.engines[key] = engine
         return engine
 
-    def current_record(self, namespace: str, story_id: str) -> bytes | None:
-        """A story's current record (to publish again after a crash), if it is live."""
-        record = self.engine_for(namespace.encode("utf-8")).current_record(story_id)
-        return None if record is None else record.model_dump_json().encode()
-
     def handle(self, raw: bytes, origin: Origin, out: Outgoing) -> Outcome | None:
         """Two-stage mode: a record of the cluster topic."""
         return self.consolidate(Extracted.from_bytes(raw), origin, out)
@@ -299,12 +290,9 @@ class ConsolidateHandler:
         )
         self._count(outcome)
         headers = trace_headers(article.id, item.ingested_at)
-        namespace = cluster_key(article, self.settings).decode("utf-8", "replace")
         for record in outcome.records:
             value = record.model_dump_json().encode()
             out.stories.append((record.story_id.encode(), value, headers))
-            retired = value.decode() if record.status == "merged" else None
-            out.emitted.append((namespace, record.story_id, retired))
         self._observe_latency(item.ingested_at, article, len(outcome.records))
         return outcome
 

@@ -29,6 +29,8 @@ def run_worker(settings: Settings) -> None:
         warm_up()  # lexicons now, not in the first batch
     gc.freeze()  # the lexicons are permanent: keep them out of every GC pass
     pipeline = create_app(settings)
+    if pipeline.pool is not None:
+        pipeline.pool.warm()  # the processes' lexicons now, before the worker is ready
     worker = faust.Worker(
         pipeline.app,
         loglevel=settings.log_level.upper(),

@@ -94,17 +94,15 @@ def diagnose(stream: Stream, live: list[StoryRecord]) -> str:
 
 
 def dump_changelog(settings: Settings, workdir: Path) -> Path:
-    """The story table's changelog, one line per record (offset, key, value size or
-    the batch-end), to explain a failed count after the broker is gone."""
+    """The story table's changelog, one line per record (offset, key, value size), to
+    explain a failed count after the broker is gone."""
     topic = f"{settings.app_id}-story-state-changelog"
     path = workdir / "changelog.jsonl"
     with path.open("wb") as out:
         for rec in asyncio.run(read_topic(settings, topic)):
             key = orjson.loads(rec.key) if rec.key else None
-            is_end = key == "\x00batch-end"
-            value = orjson.loads(rec.value) if is_end and rec.value else None
             row = {"offset": rec.offset, "key": key, "size": len(rec.value or b"")}
-            out.write(orjson.dumps(row | ({"end": value} if is_end else {})) + b"\n")
+            out.write(orjson.dumps(row) + b"\n")
     return path
 
 

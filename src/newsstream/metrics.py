@@ -102,7 +102,8 @@ class Metrics:
                 registry=reg,
             ),
             state_writes=counter(
-                "state_writes", "Story-table keys written (changelog records), after batching."
+                "state_writes",
+                "Story-table changelog records written (keys and batch journal), after batching.",
             ),
             broker_errors=counter(
                 "broker_errors", "Failed broker operations (probes, sends).", ("operation",)

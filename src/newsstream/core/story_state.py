@@ -203,8 +203,10 @@ def best_member(story: Story, keys_of: dict[str, list[str]]) -> Member | None:
 
 
 def top_keys(share: Share) -> list[str]:
-    """A member's top keys, from its share (its evidence keys, heaviest first)."""
-    return list(share["part"]["keys"])[:LEAD_KEYS]
+    """A member's top keys, from its share (its evidence keys, heaviest first); none
+    for a marker restored after a crash, which carries no share."""
+    part = share.get("part")
+    return list(part["keys"])[:LEAD_KEYS] if part else []
 
 
 def set_lead(story: Story, member: Member, summary: str, keys: list[str]) -> None:

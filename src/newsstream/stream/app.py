@@ -29,6 +29,7 @@ from newsstream.stream.extraction_pool import ExtractionPool
 from newsstream.stream.fetch_wait import set_fetch_max_wait
 from newsstream.stream.handlers import (
     ConsolidateHandler,
+    Extracted,
     IngestHandler,
     IngestResult,
     Origin,
@@ -97,8 +98,16 @@ class Pipeline:
             logging.shutdown()
             os._exit(EXIT_SEND_FAILED)
 
+    def _settle(self, events: Any, out: Outgoing) -> None:
+        """Before a batch: roll forward the journal of partitions new to this worker
+        (``BatchedTableStore.settle``); their records are published again first."""
+        replayed = self.state.settle({e.message.partition for e in events})
+        out.stories[:0] = replayed.records
+
     async def ingest_batch(self, events: Any) -> Outgoing:
         out = Outgoing()
+        if self.fused:
+            self._settle(events, out)
         records = [(e.message.value, e.message.timestamp) for e in events]
         if self.pool is None:
             self._take(events, ingest_many(records, self.ingest.limits), out)
@@ -121,18 +130,39 @@ class Pipeline:
             if extracted is None:
                 continue
             if self.fused:
-                self.state.begin(event)
-                self.consolidate.consolidate(extracted, origin, out, (msg.key, msg.value))
+                self._consolidate(event, out, extracted, origin, (msg.key, msg.value))
             else:
                 self.ingest.route(extracted, out)
 
     def consolidate_batch(self, events: Any) -> Outgoing:
         out = Outgoing()
+        self._settle(events, out)
         for event in events:
             self.state.begin(event)
+            before = len(out.stories)
             msg = event.message
             self.consolidate.handle(msg.value, Origin(msg.topic, msg.partition, msg.offset), out)
+            self._journal(out, before)
         return out
+
+    def _consolidate(
+        self,
+        event: Any,
+        out: Outgoing,
+        extracted: Extracted,
+        origin: Origin,
+        original: tuple[bytes | None, bytes | None],
+    ) -> None:
+        self.state.begin(event)
+        before = len(out.stories)
+        self.consolidate.consolidate(extracted, origin, out, original)
+        self._journal(out, before)
+
+    def _journal(self, out: Outgoing, before: int) -> None:
+        """The story records of the current event belong to its partition's batch
+        journal, with its table writes."""
+        for message in out.stories[before:]:
+            self.state.publish(message)
 
 
 def faust_config(settings: Settings) -> dict[str, Any]:
@@ -199,6 +229,10 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         state=state,
         pool=ExtractionPool(settings.extract_processes) if settings.extract_processes else None,
     )
+
+    @app.on_partitions_assigned.connect
+    async def _assigned(sender: Any, *args: Any, **kwargs: Any) -> None:
+        state.unsettle()  # a partition may come back with another worker's last batch
 
     @app.on_before_shutdown.connect
     async def _stop_pool(sender: Any, **kwargs: Any) -> None:

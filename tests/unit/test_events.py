@@ -376,3 +376,78 @@ def test_hiring_organisation_is_not_the_previous_club() -> None:
         "Pia Laurin wechselt vom Zweitligisten Brackwede United zum Drittligisten SV Ohlstadt.",
     )
     assert ("hiring", ("Pia Laurin",), "SV Ohlstadt") in _summary(events)
+
+
+# -- round 5; sentences written for these tests (fictional companies and people).
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # "will serve as" a role.
+        (
+            "Change at Halden Motors",
+            "Halden Motors said finance chief Ola Brandt will serve as interim CEO.",
+            ("appointment", ("Ola Brandt",), "Halden Motors"),
+        ),
+        # German: "wird" + role, a fronted verb with its subject after it.
+        (
+            "Wechsel bei Brandholz",
+            "Die Brandholz AG trennt sich von Jan Ebert. Tilo Marx wird alleiniger Vorstandschef.",
+            ("appointment", ("Tilo Marx",), "Brandholz AG"),
+        ),
+        (
+            "Neuer Aufsichtsrat",
+            "Die Brandholz AG stellt ihr Gremium neu auf. Außerdem zieht die Juristin Vera Sand "
+            "in das Gremium ein.",
+            ("appointment", ("Vera Sand",), "Brandholz AG"),
+        ),
+        # German: the object inside a split trigger, not a person of the clause before.
+        (
+            "Kornblum-Chef geht",
+            "Ina Roth rückte an die Spitze der Kornblum AG, nachdem sich die Kornblum AG "
+            "von Ole Hahn getrennt hatte.",
+            ("dismissal", ("Ole Hahn",), "Kornblum AG"),
+        ),
+        # "its" + role with no organisation in the sentence: the one of the sentence before.
+        (
+            "Startup changes",
+            "Lena Morgan left Crestline Labs, which said it would change course. Ravi Nair has "
+            "been named its new chief executive.",
+            ("appointment", ("Ravi Nair",), "Crestline Labs"),
+        ),
+    ],
+)
+def test_round5_events(title: str, body: str, expected: tuple[str, tuple[str, ...], str]) -> None:
+    assert expected in _summary(_events(title, body))
+
+
+def test_coordinated_people_with_their_own_roles_are_separate_events() -> None:
+    events = _events(
+        "Halden Motors fires its top executives",
+        "Chief executive Lena Morgan and chief financial officer Ravi Nair were fired on Friday "
+        "by Halden Motors.",
+    )
+    dismissed = {e.actors for e in events if e.type == "dismissal"}
+    assert dismissed == {("Lena Morgan",), ("Ravi Nair",)}
+
+
+def test_two_purchases_by_one_buyer_stay_apart() -> None:
+    events = _events(
+        "Brandholz kauft zu",
+        "Die Brandholz AG übernimmt das Start-up Nebelwerk. Erst im Mai hatte der Konzern den "
+        "Kauf des Spezialisten Kellerfeld Systems abgeschlossen.",
+    )
+    bought = [e for e in events if e.type == "acquisition" and e.organization == "Brandholz AG"]
+    assert len(bought) == 2
+
+
+def test_a_headline_verb_with_an_unnamed_object_takes_no_subject() -> None:
+    events = _events(
+        "Mara Quist takes control of Halden Motors and fires its top executives",
+        "The new owner moved quickly.",
+    )
+    assert not any(e.type == "dismissal" and "Mara Quist" in e.actors for e in events)
+
+
+def test_a_warning_shot_is_no_dismissal() -> None:
+    events = _events("Lena Morgan fires a warning shot", "Lena Morgan of Halden Motors spoke.")
+    assert not any(e.type == "dismissal" for e in events)

@@ -18,6 +18,7 @@ from newsstream.core.frequency import zipf
 from newsstream.core.lexicon import load_json
 
 GERMAN_COMMON = 3.3
+NAME_SLOT_COMMON = 3.4  # "aus Versehen" (3.5) is a noun, "und Kaufland" (3.3) a name
 GERMAN_ONLY = 2.3
 ENGLISH_RARE = 1.5
 LOANWORD_DE = 2.0
@@ -110,6 +111,20 @@ def german_common(token: str) -> bool:
     if german >= LOANWORD_DE and english >= LOANWORD_EN:
         return True
     return _has_noun_suffix(lower) or _is_compound(lower)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def german_rare_word(token: str) -> bool:
+    """A capitalised German token that ``german_common`` calls ordinary only because it
+    is rare and German-looking (no noun suffix, no compound, below ``NAME_SLOT_COMMON``):
+    proper names such as "Kaufland" or "Herzogenaurach" look like this too, so the
+    context decides."""
+    if token in stop_capitals("de") or not token[:1].isupper() or not token.isalpha():
+        return False
+    lower = token.lower()
+    if zipf(lower, "de") >= NAME_SLOT_COMMON:
+        return False
+    return not (_has_noun_suffix(lower) or _is_compound(lower))
 
 
 @lru_cache(maxsize=CACHE_SIZE)

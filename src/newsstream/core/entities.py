@@ -114,6 +114,23 @@ class _Resolver:
                 self.types.setdefault(mention.text.lower(), mention.type)
         for mention in singles:
             self._add_single(mention)
+        self._fold_short_orgs()
+
+    def _fold_short_orgs(self) -> None:
+        """A multi-word organisation that opens a longer one of the article is its short
+        form: "Fiat Chrysler" for "Fiat Chrysler Automobiles"."""
+        orgs = [k for k, g in self.groups.items() if k[0] == "ORG" and " " in k[1]]
+        if len(orgs) < 2:
+            return
+        for key in orgs:
+            longer = [k for k in orgs if k != key and k[1].startswith(key[1] + " ")]
+            if len(longer) != 1 or self.groups[key].canonical:
+                continue
+            short = self.groups.pop(key)
+            target = self.groups[longer[0]]
+            target.mentions.extend(short.mentions)
+            for name, count in short.names.items():
+                target.names[name] = target.names.get(name, 0) + count
 
     def _add_person(self, mention: Mention) -> None:
         full = mention.text
@@ -142,7 +159,7 @@ class _Resolver:
 
     def _add_single(self, mention: Mention) -> None:
         for variant in _variants(mention.text, self.language):
-            key = self.surnames.get(variant)
+            key = None if mention.described else self.surnames.get(variant)
             if key is None and len(self.given.get(variant, ())) == 1:
                 key = next(iter(self.given[variant]))
             if key is None and mention.type in (None, "ORG"):
@@ -179,8 +196,20 @@ def _without_genitive(names: dict[str, int]) -> dict[str, int]:
     return result
 
 
+def _with_suffix(canonical: str, names: dict[str, int]) -> str:
+    """A known organisation keeps the legal suffix the article writes ("Anthropic PBC")."""
+    suffixes = gazetteer().org_suffixes
+    for name in names:
+        head, _, last = name.rpartition(" ")
+        if last in suffixes and head.lower() == canonical.lower():
+            return f"{canonical} {last}"
+    return canonical
+
+
 def _canonical(group: _Group, german: bool = False) -> str:
     """The fullest name used; a known place keeps the article's spelling ("Deutschland")."""
+    if group.canonical and group.type == "ORG":
+        return _with_suffix(group.canonical, group.names)
     if group.canonical and group.type != "LOC":
         return group.canonical
     names = group.names

@@ -28,23 +28,26 @@ ROLE_DETERMINERS = frozenset(
     ein dessen deren""".split()
 )
 RELATIVES = frozenset({"who", "which", "der", "die", "das", "welche", "welcher"})
+SUBJECT_PRONOUNS = frozenset({"he", "she", "er", "sie"})
 NEAR = 3
 MAX_PARTICLES = 2
 OBJECT_WINDOW = 10
 BEFORE_WINDOW = 30
 PERSON_AGENT_WINDOW = 6
+BRACKET_SUBJECT = 3
 
 
 def _order(ctx: EventContext, view: SentenceView, hit: Hit) -> tuple[str, ...]:
     if hit.trigger.actor_side == "subject":
-        return ("before", "after")
+        return ("before",) if "before" in hit.trigger.constraints else ("before", "after")
     lower = view.s.lower
     if ctx.language == "de":
         return ("before", "after") if verb_final(lower, hit) else ("after", "before")
     if ctx.passive_before(view, hit):
         return ("before",)
-    if view.s.index < ctx.title_sentences:
-        return ("after", "before")
+    following = lower[hit.last + 1] if hit.last + 1 < len(lower) else ""
+    if view.s.index < ctx.title_sentences and following not in ROLE_DETERMINERS:
+        return ("after", "before")  # ("fires its top executives": the object is unnamed)
     return ("after",)
 
 
@@ -113,8 +116,10 @@ def _pronoun_referent(ctx: EventContext, view: SentenceView, spot: int) -> str |
         return before[-1].canonical
     for previous in range(view.s.index - 1, -1, -1):
         persons = ctx.views[previous].persons
-        if persons:
-            return persons[0].canonical
+        if persons:  # the article's main person among them (its topic), else the first
+            salience = ctx.person_salience
+            topic = max(persons, key=lambda m: (salience.get(m.canonical or "", 0.0), -m.first))
+            return topic.canonical
     return None
 
 
@@ -156,7 +161,9 @@ def _verbal(
             if not (m.first > hit.last and lower[m.first - 1] in AGENT_MARKERS)
         ]
     close = _pronoun_spot(ctx, view, hit, ("before",)) if directions[0] == "before" else None
-    chosen = None
+    chosen = _bracketed(ctx, view, hit, candidates) if ctx.language == "de" else None
+    if chosen is not None:
+        return chosen, False
     for direction in directions:
         limit = OBJECT_WINDOW if direction == "after" else BEFORE_WINDOW
         chosen = nearest(view, hit, candidates, direction, limit)
@@ -166,7 +173,44 @@ def _verbal(
             break
     if chosen is not None and close is not None and chosen.last <= close < hit.first:
         chosen = None
+    if (  # "Sie übernimmt den Posten von Manfred Knof": the pronoun is the subject
+        chosen is not None
+        and chosen.first > hit.first
+        and hit.trigger.actor_side == "subject"
+        and _subject_pronoun(view, hit)
+    ):
+        chosen = None
     return chosen, False
+
+
+def _bracketed(
+    ctx: EventContext, view: SentenceView, hit: Hit, candidates: list[Mention]
+) -> Mention | None:
+    """German verb brackets: the object inside a split trigger ("sich von Mark Schneider
+    getrennt"), the subject right after a fronted verb when none precedes it in the clause
+    ("außerdem zieht der Ökonom Larry Summers in das Gremium ein")."""
+    if len(hit.positions) < 2:
+        return None
+    inside = [m for m in candidates if hit.first < m.first and m.last <= hit.last]
+    if not inside:
+        return None
+    if hit.trigger.actor_side == "object":
+        return inside[0]
+    start, _ = view.clause(hit.first, hit.last)
+    if any(start <= m.first < hit.first for m in candidates) or _subject_pronoun(view, hit):
+        return None
+    first = inside[0]
+    return first if first.first <= hit.first + BRACKET_SUBJECT else None
+
+
+def _subject_pronoun(view: SentenceView, hit: Hit) -> bool:
+    """A personal pronoun (not a possessive: "seine Nachfolge") opens the trigger's
+    clause or stands right before the trigger."""
+    lower = view.s.lower
+    start, _ = view.clause(hit.first, hit.last)
+    return lower[start] in SUBJECT_PRONOUNS or (
+        hit.first > 0 and lower[hit.first - 1] in SUBJECT_PRONOUNS
+    )
 
 
 def find_actors(

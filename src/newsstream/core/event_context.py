@@ -153,6 +153,7 @@ class EventContext:
             self.demand,
         ) = _cue_words(language if language in ("en", "de") else "en")
         self.org_names = [e.name for e in entities if e.type == "ORG"]
+        self.person_salience = {e.name: e.salience for e in entities if e.type == "PERSON"}
         self.main_org = self.org_names[0] if self.org_names else None
         self.views = [SentenceView(s) for s in sentences]
         for mention in mentions:

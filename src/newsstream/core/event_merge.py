@@ -1,12 +1,14 @@
 """One event per occurrence: reports of the same event within an article merge.
 
 Two drafts merge when their types are equal, their organisations are compatible (equal,
-one missing, or one only inferred from the article) and they share a person (or one
-names nobody). All hires by one organisation in an article are one event ("Microsoft
-hires Altman and Brockman"); a hire whose organisation is unknown joins the article's
-only hiring organisation. An appointment of someone the article also reports hired,
-returning or elected (same organisation) is that event. A person event left without any
-person is dropped.
+one missing, or one only inferred from the article), they share a person (or one names
+nobody) and they are not about two different named targets (two purchases by one
+buyer, two suits by one plaintiff). All hires by one organisation in an article are one
+event ("Microsoft hires Altman and Brockman"); a hire whose organisation is unknown
+joins the article's only hiring organisation. An appointment of someone the article also
+reports hired, returning or elected (same organisation) is that event. A person event
+left without any person is dropped. A case without an organisation that "also" names
+people joins the article's earlier case.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime
 from newsstream.core.event_organisations import PERSON_TYPES
 
 SPECIFIC_POSTS = frozenset({"hiring", "return", "election"})
+ALSO = frozenset({"also", "auch", "ebenfalls", "too"})
 
 
 @dataclass(slots=True)
@@ -33,6 +36,7 @@ class Draft:
     confidence: float
     sentence: str
     index: int
+    target: str | None = None  # what is bought or sued ("Dotmatics"), when named
 
 
 def _copy(d: Draft) -> Draft:
@@ -48,6 +52,7 @@ def _copy(d: Draft) -> Draft:
         d.confidence,
         d.sentence,
         d.index,
+        d.target,
     )
 
 
@@ -66,6 +71,8 @@ def _compatible(a: Draft, b: Draft) -> bool:
         return False
     if not _orgs_compatible(a, b):
         return False
+    if a.target and b.target and a.target != b.target:
+        return False  # two deals or cases of one organisation
     if not a.actors or not b.actors or set(a.actors) & set(b.actors):
         return True
     return a.type == "hiring" and a.organization is not None and a.organization == b.organization
@@ -80,6 +87,7 @@ def _absorb(target: Draft, other: Draft) -> None:
     ):
         target.organization, target.org_fallback = other.organization, other.org_fallback
     target.role = target.role or other.role
+    target.target = target.target or other.target
     if other.explicit_date and not target.explicit_date:
         target.occurred_at, target.explicit_date = other.occurred_at, True
     if other.confidence > target.confidence:
@@ -103,7 +111,20 @@ def merge(drafts: list[Draft]) -> list[Draft]:
             _absorb(keeper, m)
             merged.remove(m)
     _fold_appointments(merged)
+    _fold_also(merged)
     return [m for m in merged if m.actors or m.type not in PERSON_TYPES]
+
+
+def _fold_also(merged: list[Draft]) -> None:
+    """ "Angeklagt wurden auch X und Y", "Z was also charged": a case without an
+    organisation that says "also" adds its people to the article's earlier case."""
+    for draft in [m for m in merged if m.type == "legal" and m.organization is None]:
+        if ALSO.isdisjoint(draft.sentence.lower().split()):
+            continue
+        earlier = next((m for m in merged if m.type == "legal" and m is not draft), None)
+        if earlier is not None and merged.index(earlier) < merged.index(draft):
+            _absorb(earlier, draft)
+            merged.remove(draft)
 
 
 def _fold_appointments(merged: list[Draft]) -> None:

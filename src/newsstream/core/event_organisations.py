@@ -42,6 +42,7 @@ RECIPIENT_MARKERS = frozenset(
     {"in", "into", "an", "gegen", "against", "from", "aus", "bei", "beim"}
 )
 AGENT_MARKERS = frozenset({"by", "von", "vom", "durch"})
+BUYERS = frozenset({"by", "durch"})  # "the takeover of X by Y"
 RECEIVER_MARKERS = AGENT_MARKERS | {"to", "an", "from"}
 APPOSITION_OPENERS = frozenset({"a", "an", "the", "ein", "eine", "einer"})
 IMPLICIT_SUBJECTS = frozenset(
@@ -56,11 +57,18 @@ MARKER_WINDOW = 7
 ORG_WINDOW = 25
 
 
-def _affiliated(ctx: EventContext, view: SentenceView, org: Mention, actors: list[str]) -> bool:
-    """``org`` introduces someone else ("Quora chief executive Adam D'Angelo")."""
+def _affiliated(
+    ctx: EventContext, view: SentenceView, org: Mention, actors: list[str], new_post: bool
+) -> bool:
+    """``org`` introduces someone else ("Quora chief executive Adam D'Angelo"), or, for a
+    new post, the actor's present one ("übernimmt Porsche-Chef Oliver Blume den Vorsitz")."""
     lower = view.s.lower
     for person in view.persons:
-        if person.canonical in actors or person.first < org.last - 1:
+        if person.first < org.last - 1:
+            continue
+        if person.canonical in actors:
+            if new_post and person.first == org.last and "-" in view.s.tokens[org.last - 1]:
+                return True
             continue
         gap = person.first - org.last
         if gap < 0 or gap > 4:
@@ -131,7 +139,7 @@ def _candidates(
             continue
         if kind == "legal" and ctx.g.is_court(org.canonical or org.text):
             continue  # a court hears the case: "vor dem Landgericht München verklagt"
-        if _affiliated(ctx, view, org, actors) or _aside(view, org, hit):
+        if _affiliated(ctx, view, org, actors, kind in NEW_POST) or _aside(view, org, hit):
             continue
         result.append(org)
     return result
@@ -139,6 +147,8 @@ def _candidates(
 
 def _nominal_agent(view: SentenceView, hit: Hit, orgs: list[Mention]) -> Mention | None:
     lower = view.s.lower
+    if hit.trigger.type == "acquisition":  # "purchase of X", "Übernahme von X": X is bought
+        orgs = [m for m in orgs if m.first <= hit.last or _after_marker(lower, m, BUYERS)]
     close = [
         m
         for m in orgs
@@ -155,7 +165,12 @@ def _nominal_agent(view: SentenceView, hit: Hit, orgs: list[Mention]) -> Mention
     if by:
         return by[0]
     start, _ = view.clause(hit.first, hit.last)
-    subjects = [m for m in orgs if start <= m.first and m.last <= hit.first]
+    subjects = [  # "Die Staatsanwaltschaft hat gegen den Wirecard-Chef Anklage erhoben"
+        m
+        for m in orgs
+        if start <= m.first <= m.last <= hit.first
+        and not _after_marker(lower, m, RECIPIENT_MARKERS)
+    ]
     return subjects[-1] if subjects else None
 
 
@@ -173,9 +188,7 @@ def _agent(ctx: EventContext, view: SentenceView, hit: Hit, orgs: list[Mention])
     if hit.trigger.type == "hiring" and ctx.language == "de":
         start, end = view.clause(hit.first, hit.last)
         employers = [  # "heuert beim Betreiber Nordbrise an": where the person will work
-            m
-            for m in orgs
-            if start <= m.first < end and _after_marker(lower, m, EMPLOYER_MARKERS)
+            m for m in orgs if start <= m.first < end and _after_marker(lower, m, EMPLOYER_MARKERS)
         ]
         if employers:
             return employers[0]
@@ -191,6 +204,8 @@ def _agent(ctx: EventContext, view: SentenceView, hit: Hit, orgs: list[Mention])
     before = nearest(view, hit, subjects, "before", ORG_WINDOW)
     if before is not None or hit.trigger.type == "legal":
         return before or nearest(view, hit, subjects, "after", ORG_WINDOW)
+    if ctx.language == "de":  # a fronted verb: "Am Dienstag startete Twitter die Funktion"
+        return next((m for m in subjects if m.first == hit.first + 1), None)
     return None
 
 
@@ -253,13 +268,49 @@ def find_organization(
         if chosen is None and implicit and not hit.nominal and _implicit_subject(ctx, view, hit):
             return ctx.main_org, True
         if chosen is None and kind == "legal" and actors:
-            chosen = nearest(view, hit, orgs, "before", ORG_WINDOW) or nearest(
-                view, hit, orgs, "after", ORG_WINDOW
-            )
+            return _legal_party(view, hit, orgs)
     else:
         chosen = _pick(view, hit, orgs)
     if chosen is not None:
         return chosen.canonical or chosen.text, False
     if kind in PERSON_TYPES and kind not in NO_FALLBACK and ctx.main_org:
+        previous = _antecedent(ctx, view)
+        if previous is not None:
+            return previous, False
         return _fallback(ctx, actors), True
     return None, False
+
+
+def _legal_party(view: SentenceView, hit: Hit, orgs: list[Mention]) -> tuple[str | None, bool]:
+    """A case against a person with no named accuser: an organisation of the sentence
+    that is not the defendant's ("Anklage gegen den Wirecard-Chef"), else, as a guess
+    that a named accuser elsewhere overrides, the defendant's organisation."""
+    lower = view.s.lower
+    parties = [m for m in orgs if not _after_marker(lower, m, RECIPIENT_MARKERS)]
+    for group, guess in ((parties, False), (orgs, True)):
+        chosen = nearest(view, hit, group, "before", ORG_WINDOW) or nearest(
+            view, hit, group, "after", ORG_WINDOW
+        )
+        if chosen is not None:
+            return chosen.canonical or chosen.text, guess
+    return None, False
+
+
+def find_target(view: SentenceView, hit: Hit, organization: str | None) -> str | None:
+    """What a deal or case is about: the first other organisation after the trigger in its
+    clause ("übernimmt Dotmatics", "den Kauf des Spezialisten Altair", "against Apple")."""
+    _, end = view.clause(hit.first, hit.last)
+    for m in view.orgs:
+        name = m.canonical or m.text
+        if hit.first < m.first < max(end, hit.last + 1) and name != organization:
+            return name
+    return None
+
+
+def _antecedent(ctx: EventContext, view: SentenceView) -> str | None:
+    """ "... of Inflection, which said ... . Sean White has been named its new chief
+    executive": "its" stands for the last organisation of the sentence before."""
+    if ctx.language != "en" or view.s.index == 0 or "its" not in view.s.lower:
+        return None
+    orgs = ctx.views[view.s.index - 1].orgs
+    return (orgs[-1].canonical or orgs[-1].text) if orgs else None

@@ -28,7 +28,7 @@ from newsstream.core.dates import as_datetime, find_dates
 from newsstream.core.event_actors import find_actors, person_agent
 from newsstream.core.event_context import EventContext, SentenceView, verb_final
 from newsstream.core.event_merge import Draft, merge
-from newsstream.core.event_organisations import PERSON_TYPES, find_organization
+from newsstream.core.event_organisations import PERSON_TYPES, find_organization, find_target
 from newsstream.core.event_scope import assertion_penalty
 from newsstream.core.extracted import Entity, Event
 from newsstream.core.mentions import Mention
@@ -39,11 +39,19 @@ INTERIM_WINDOW = 4
 INTERIM_ROLES = frozenset({"CEO", "chairman", "head coach", "CFO", "CTO", "managing director"})
 ROLE_MARKERS = frozenset({"as", "als", "zum", "zur", "to"})
 JOINT_AGENT_TYPES = frozenset({"investment"})
+TARGET_TYPES = frozenset({"acquisition", "legal"})
 COORDINATORS = frozenset({"and", "und", "sowie", ","})
 CONJUNCTION_WORDS = frozenset({"and", "und", "sowie"})
 COORDINATED_FILLERS = frozenset(
     "the a an its der die das den dem des ein eine einer einem auch also".split()
 )
+ROLE_AFTER = 3
+HOLDER_GAP = 6
+HOLDER_FILLERS = frozenset(
+    "as als zum zur the its his her der die den dem seine ihre seinen ihren interim acting new "
+    "neuer neue neuen".split()
+)
+ROLE_ADJECTIVES = frozenset({"neuer", "neue", "neuen", "chief"})
 MIN_CONFIDENCE = 0.3
 BASE_CONFIDENCE = 0.75
 
@@ -95,7 +103,20 @@ def _constraints_ok(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
             return False
         if constraint == "interim" and not interim(view):
             return False
+        if constraint == "roleafter" and not _role_after(ctx, view, hit):
+            return False
     return True
+
+
+def _role_after(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
+    """A role word within ``ROLE_AFTER`` words after the trigger, with only adjectives
+    or adverbs between ("wird alleiniger Vorstandschef", "Neuer Finanzminister wird")."""
+    tokens = view.s.tokens
+    for at, _ in ctx.roles(view):
+        if hit.last < at <= hit.last + ROLE_AFTER:
+            between = tokens[hit.last + 1 : at]
+            return all(t[:1].islower() or t.lower() in ROLE_ADJECTIVES for t in between)
+    return False
 
 
 def _role(ctx: EventContext, view: SentenceView, hit: Hit) -> str | None:
@@ -139,12 +160,13 @@ def _draft(ctx: EventContext, view: SentenceView, hit: Hit, bound: set[int]) -> 
         if not actors and kind in PERSON_TYPES and not ctx.roles(view):
             return None
     organization, fallback = find_organization(ctx, view, hit, actors)
-    if kind in ("acquisition", "investment"):
-        agent = person_agent(view, hit)
+    if kind in ("acquisition", "investment") and not hit.trigger.org_after:
+        agent = person_agent(view, hit)  # (not the seller of "sells X to Y")
         if agent is not None:
             actors, organization, fallback = [agent.canonical or agent.text], None, False
     if organization is None and not actors:
         return None
+    target = find_target(view, hit, organization) if kind in TARGET_TYPES else None
     when, explicit = _date(ctx, view, hit)
     confidence = BASE_CONFIDENCE - (0.1 if hit.nominal else 0.0) - penalty
     confidence += 0.1 if organization and not fallback else -0.15 if fallback else 0.0
@@ -161,6 +183,7 @@ def _draft(ctx: EventContext, view: SentenceView, hit: Hit, bound: set[int]) -> 
         round(min(0.95, max(0.05, confidence)), 2),
         view.s.text,
         view.s.index,
+        target,
     )
 
 
@@ -182,7 +205,64 @@ def _drafts(ctx: EventContext) -> list[Draft]:
                 joint = draft.type in JOINT_AGENT_TYPES and not draft.org_fallback
                 if joint and draft.organization:
                     drafts.extend(_co_agents(ctx, view, draft))
+                if draft.actors and draft.type in PERSON_TYPES:
+                    drafts.extend(_co_holders(ctx, view, draft))
     return drafts
+
+
+def _co_holders(ctx: EventContext, view: SentenceView, draft: Draft) -> list[Draft]:
+    """ "Chief executive A and finance chief B were fired", "appointed A as CEO and B as
+    chairman": people coordinated with the actor, each with a role of their own, are
+    events of their own."""
+    persons = sorted(view.persons, key=lambda m: m.first)
+    names = [m.canonical or m.text for m in persons]
+    taken = [i for i, name in enumerate(names) if name in draft.actors]
+    if not taken:
+        return []
+    roles = ctx.roles(view)
+    found: list[Draft] = []
+    for step in (-1, 1):
+        j = taken[0] if step < 0 else taken[-1]
+        while 0 <= j + step < len(persons):
+            a, b = (persons[j + step], persons[j]) if step < 0 else (persons[j], persons[j + step])
+            role = _coordinated_role(ctx, view, roles, a.last, b.first)
+            if role is None:
+                break
+            j += step
+            name = names[j]
+            if name not in draft.actors and all(name not in d.actors for d in found):
+                extra = replace(draft, actors=[name])
+                extra.role = role if step > 0 and role else draft.role
+                found.append(extra)
+    return found
+
+
+def _coordinated_role(
+    ctx: EventContext, view: SentenceView, roles: list[tuple[int, str]], start: int, end: int
+) -> str | None:
+    """The role of the second person when ``lower[start:end]`` joins two people with
+    one conjunction and role words only ("and chief financial officer", "as CEO and")."""
+    if not 2 <= end - start <= HOLDER_GAP:
+        return None
+    lower = view.s.lower
+    covered: set[int] = set()
+    found = None
+    for k in range(start, end):  # German compounds: "Bildungsministerin"
+        if ctx.language == "de" and ctx.g.role_compound(view.s.tokens[k]):
+            covered.add(k)
+            found = ""
+    for at, role in roles:
+        if start <= at < end:
+            match = ctx.g.role_at(lower, at)
+            covered.update(range(at, at + (match[1] if match else 1)))
+            found = role
+    conjunctions = 0
+    for k in range(start, end):
+        if lower[k] in CONJUNCTION_WORDS:
+            conjunctions += 1
+        elif k not in covered and lower[k] not in HOLDER_FILLERS:
+            return None
+    return found if conjunctions == 1 and found is not None else None
 
 
 def _co_agents(ctx: EventContext, view: SentenceView, draft: Draft) -> list[Draft]:

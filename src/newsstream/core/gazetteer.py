@@ -24,6 +24,7 @@ _TABLES = (
 )
 COMMON_ZIPF = 3.0
 POSSESSIVE = ("'s", "’s", "'", "’")
+GENITIVE_ES_AFTER = ("g", "t", "d", "k", "f", "b", "p", "ch")  # "Bundestag" -> "Bundestages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class Gazetteer:
                 for alias in aliases:
                     ambiguous = alias.startswith("~")
                     self._add(alias.lstrip("~"), canonical, kind, ambiguous)
+        self._add_genitives()
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e.words))
         self.lower_keys = frozenset(
@@ -94,10 +96,22 @@ class Gazetteer:
         )
         self.prefix_endings = tuple(markers["prefix_endings"])
         self.context_endings = tuple(markers["context_endings"])
+        self.bare_endings = frozenset(self.context_endings) - self.org_context
         self.authorities = frozenset(markers["authorities"])
         self.authority_endings = tuple(markers["authority_endings"])
         self.head_endings = tuple(markers["head_endings"])
+        self.region_tails = frozenset(markers["region_tails"])
         self.court_endings = tuple(markers["courts"])
+
+    def _add_genitives(self) -> None:
+        """German genitive in -es of one-word names ("des Bundestages"): the form is a key
+        of the same entries (``_matches`` accepts it in German)."""
+        for key, entries in list(self.by_first.items()):
+            if not key.endswith(GENITIVE_ES_AFTER) or key + "es" in self.by_first:
+                continue
+            single = [e for e in entries if len(e.words) == 1 and e.type in ("ORG", "LOC")]
+            if single and not any(e.words[0].isupper() for e in single):
+                self.by_first[key + "es"] = single
 
     def _add(self, surface: str, canonical: str, kind: str, ambiguous: bool) -> None:
         words = tuple(TOKEN.findall(surface))
@@ -143,6 +157,8 @@ class Gazetteer:
             return True
         if language == "de" and token[:-1] == word and token[-1] == "s":
             return True  # German genitive ("Microsofts")
+        if language == "de" and size == 1 and token[:-2] == word and token.endswith("es"):
+            return True  # "des Bundestages"
         return _word_matches(token, word, ambiguous, language)
 
     def role_at(self, lower: list[str], i: int) -> tuple[str, int] | None:
@@ -172,8 +188,14 @@ class Gazetteer:
     def is_descriptor(self, word: str) -> bool:
         """An organisation descriptor ("company", "Softwarekonzern", "Robotik-Start-up")."""
         lower = word.lower()
-        return lower in self.org_context or (
-            len(lower) > 6 and lower.endswith(self.context_endings)
+        if lower in self.org_context:
+            return True
+        # an ending alone is an ordinary noun ("Tochter"); a compound is a descriptor
+        # ("Softwaretochter", "KI-Start-up", "Flugtaxi-Entwickler")
+        return (
+            len(lower) > 6
+            and lower.endswith(self.context_endings)
+            and lower not in self.bare_endings
         )
 
     def is_org_head(self, word: str, language: str) -> bool:

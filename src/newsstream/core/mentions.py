@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import compress
 
-from newsstream.core.common_words import german_common, is_common, word_set
+from newsstream.core.common_words import german_common, german_rare_word, is_common, word_set
 from newsstream.core.frequency import zipf
 from newsstream.core.gazetteer import Entry, Gazetteer, gazetteer, strip_possessive
 from newsstream.core.sentences import Sentence
@@ -40,8 +40,20 @@ PLACE_WORD_COMMON = 4.0
 TITLE_WORD = 3.0
 SCORE = re.compile(r"\d{1,2}[-–:]\d{1,2}$")  # a match result after a team ("beat Norbury 3-0")
 BETWEEN = frozenset({"zwischen", "between"})
+NAME_ADJECTIVES = ("sche", "schen")  # German "Deutsche(n)", "Europäische(n)", "Bayerische(n)"
+JOINERS = frozenset({"and", "&"})  # "Competition and Markets Authority", "Marks & Spencer"
+PLACE_COMPOUNDS = ("-based", "-born", "-headquartered")  # "Palo Alto-based"
+NAME_SLOTS = frozenset({"aus", "in", "nach", "und", "sowie", "oder"})  # German, ``_slot_type``
+NO_PREFIX = -1  # ``_prefixed_end``: no prefix or descriptor settles the span
+NUMERALS = frozenset({"I", "II", "III", "IV"})  # "Landgericht München I"
 PARTICLES = frozenset({"von", "van", "de", "der", "den", "di", "da", "du", "le", "la", "bin", "al"})
 ARTICLES_EN = frozenset({"the", "a", "an"})
+RELATIVES = frozenset({"which", "who", "whose"})
+# between a name and its role: "Cathryn Ross, its strategy director"
+ROLE_OPENERS = frozenset(
+    """its his her their the a an our der die das den dem ein eine einen seine ihre
+    neuen neue""".split()
+)
 APPOSITION_ARTICLES = frozenset({"a", "an", "the", "ein", "eine", "der", "die", "das"})
 PLACE_ROLES = frozenset(
     {
@@ -70,6 +82,7 @@ class Mention:
     first: int
     last: int
     canonical: str | None = None
+    described: bool = False  # an organisation named right after its descriptor
 
 
 def is_cap(token: str) -> bool:
@@ -109,6 +122,30 @@ def _cue_words(language: str) -> tuple[frozenset[str], ...]:
     )
 
 
+@cache
+def _joiners() -> frozenset[str]:
+    """Tokens that may continue a run of capitalised words into an organisation name."""
+    return JOINERS | gazetteer().org_suffixes
+
+
+@lru_cache(maxsize=1 << 15)
+def german_name_cue(token: str) -> bool:
+    """A German ordinary-looking word that context may make part of a name: a rare word
+    (``german_rare_word``) or a capitalised "-sche(n)" adjective."""
+    return token.endswith(NAME_ADJECTIVES) or german_rare_word(token)
+
+
+@cache
+def _org_cues(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Words after a lone name, verbs it is the subject of, and words before "at" it,
+    that make it an organisation (``grammar_<lang>.json``)."""
+    return (
+        word_set(language, "org_followers"),
+        word_set(language, "org_verbs"),
+        word_set(language, "org_at_cues"),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _PlaceWords:
     """Cue words of places and products of one language (``grammar_<lang>.json``)."""
@@ -120,6 +157,7 @@ class _PlaceWords:
     months: frozenset[str]  # month names that are also names ("May")
     month_prepositions: frozenset[str]  # "in May", "since May"
     products: frozenset[str]  # "the maker of X crisps"
+    product_followers: frozenset[str]  # "the X headset"
     adjective_endings: tuple[str, ...]  # German adjective endings ("-ische", "-liche")
     apposition: frozenset[str]  # words that close an apposition after its descriptor
 
@@ -134,6 +172,7 @@ def _place_words(language: str) -> _PlaceWords:
         word_set(language, "month_words"),
         word_set(language, "month_prepositions"),
         word_set(language, "product_cues"),
+        word_set(language, "product_followers"),
         tuple(word_set(language, "adjective_endings")),
         word_set(language, "apposition_followers"),
     )
@@ -253,14 +292,34 @@ class MentionFinder:
         if info.upper:
             return info.acronym_name
         if self.language == "de":
-            if info.descriptor or info.place_adjective or info.common:
+            if info.descriptor or info.place_adjective:
                 return False
+            if info.common:
+                return self._given_name_de(s, i)
             return not self._after_determiner(s, i)
         if self._initial(s, i):
-            return info.bare in self.mid_caps or not info.common_initial
+            if info.bare in self.mid_caps or not info.common_initial:
+                return True
+            # "Ferrari, which he also ran, ...": a relative clause follows a name
+            return i + 2 < len(s.tokens) and s.tokens[i + 1] == "," and s.lower[i + 2] in RELATIVES
         if i > 0 and s.lower[i - 1] in ARTICLES_EN and self._zipf_en(info) >= 4.0:
             return False
         return not info.common
+
+    def _given_name_de(self, s: Sentence, i: int) -> bool:
+        """German: a rare word that reads as a noun opens a name when a name-shaped word
+        follows that no frequency list knows ("Niko Kovač", "Stephan Erffa")."""
+        if i + 1 >= len(s.tokens) or not german_rare_word(s.tokens[i]) or self._initial(s, i):
+            return False
+        following = self.p(s.tokens[i + 1])
+        return (
+            following.surname_like
+            and not following.common
+            and not following.gazetteer_key
+            and not following.ends_org
+            and not following.descriptor
+            and not self._after_determiner(s, i)
+        )
 
     # -- cues --------------------------------------------------------------------------
     def _role_before(self, s: Sentence, i: int) -> bool:
@@ -314,18 +373,68 @@ class MentionFinder:
                 )
         return False
 
-    def _person_context(self, s: Sentence, last: int) -> bool:
-        return last + 1 < len(s.tokens) and s.tokens[last] == "," and s.lower[last + 1] == "who"
+    @staticmethod
+    def _team_context(s: Sentence, first: int, last: int) -> bool:
+        """ "Burnley, who were relegated": one name with a plural verb is a team."""
+        lower = s.lower
+        return (
+            last == first + 1
+            and last + 2 < len(lower)
+            and lower[last] == ","
+            and lower[last + 1] == "who"
+            and lower[last + 2] in ("were", "are", "have")
+            and (first == 0 or lower[first - 1] not in ("and", ","))
+        )
+
+    def _person_context(self, s: Sentence, last: int, single: bool) -> bool:
+        """What follows a name makes it a person: ", who", a role in apposition (", its
+        strategy director"), or "as / als" and a role ("Niko Kovač als neuen Cheftrainer")."""
+        lower = s.lower
+        n = len(lower)
+        if last + 1 >= n:
+            return False
+        if s.tokens[last] == ",":
+            if lower[last + 1] == "who":
+                return True
+            start = last + 2 if lower[last + 1] in ROLE_OPENERS else 0
+        else:  # ("join Brightwater as head of ...": a lone word is not enough)
+            start = last + 1 if lower[last] in ("as", "als") and not single else 0
+            if start and start < n and lower[start] in ROLE_OPENERS:
+                start += 1
+        return bool(start) and any(
+            self._role_word_at(lower, k) for k in range(start, min(n, start + 3))
+        )
+
+    def _role_word_at(self, lower: list[str], k: int) -> bool:
+        if self.g.role_of_word(lower[k]):
+            return True
+        return lower[k] in self.g.role_words and self.g.role_at(lower, k) is not None
+
+    def _type_by_form(self, s: Sentence, first: int, words: list[str]) -> str | None:
+        """The type of a run by its own words and the word right after it."""
+        last = first + len(words)
+        if self.p(words[-1]).ends_org:
+            return "ORG"
+        if (
+            last < len(s.tokens)
+            and s.lower[last] in self.places.product_followers
+            and not self.p(s.tokens[last - 1]).possessive  # ("Apple's headset": the maker)
+        ):
+            return "MISC"  # "its Vision Pro headset"
+        if self._team_context(s, first, last):
+            return "ORG"
+        places = self.places
+        if len(words) > 1 and (words[-1] in places.heads or words[0] in places.prefixes):
+            return "LOC"  # "Hollin Bay", "Larch Point", "Lake Ellery"
+        return None
 
     def _type_run(
         self, s: Sentence, first: int, words: list[str], mentions: list[Mention]
     ) -> str | None:
         last = first + len(words)
-        if self.p(words[-1]).ends_org:
-            return "ORG"
-        places = self.places
-        if len(words) > 1 and (words[-1] in places.heads or words[0] in places.prefixes):
-            return "LOC"  # "Hollin Bay", "Larch Point", "Lake Ellery"
+        kind = self._type_by_form(s, first, words)
+        if kind is not None:
+            return kind
         if self._title_before(s, first) or self._role_before(s, first):
             return "PERSON"
         if first >= 2 and s.tokens[first - 1] == "," and self._role_before(s, first - 1):
@@ -334,7 +443,7 @@ class MentionFinder:
             return "LOC"  # "mayor of Hollin Bay", "the county of X", "between X and Y"
         if self._org_context(s, first, last):
             return "ORG"
-        if self._person_context(s, last):
+        if self._person_context(s, last, len(words) == 1):
             return "PERSON"
         if len(words) == 1:
             return self._type_single(s, first, words[0])
@@ -358,7 +467,22 @@ class MentionFinder:
             return "MISC"  # a product: "the maker of Crunchwell crisps"
         if first >= 1 and s.lower[first - 1] in self.loc_prepositions:
             return "LOC"
+        if self.language != "de" and self._org_cue(s, first):
+            return "ORG"
         return None
+
+    def _org_cue(self, s: Sentence, i: int) -> bool:
+        """English: what surrounds a lone name makes it a company: "Disney shareholders",
+        "Disney's board", "Starbucks said", "an executive at Mozilla"."""
+        followers, verbs, at_cues = _org_cues(self.language)
+        lower = s.lower
+        if i + 1 < len(lower) and (lower[i + 1] in followers or lower[i + 1] in verbs):
+            return True
+        return (
+            i >= 2
+            and lower[i - 1] == "at"
+            and (lower[i - 2] in at_cues or self.g.role_of_word(lower[i - 2]) is not None)
+        )
 
     def _place_context(self, s: Sentence, i: int, mentions: list[Mention]) -> bool:
         """A place by what precedes it: "mayor of X", "Bürgermeister von X", "the county of
@@ -433,6 +557,7 @@ class MentionFinder:
                     and (i + 1 >= n or not p(tokens[i + 1]).ends_org)
                     and (i + 2 >= n or not p(tokens[i + 2]).ends_org)
                     and (i == 0 or not p(tokens[i - 1]).cue)
+                    and not (german and german_name_cue(token) and self._german_cue_here(s, i))
                 ):
                     continue
                 end = at(s, i, mentions)
@@ -455,7 +580,15 @@ class MentionFinder:
         else:
             text = " ".join([self.p(t).bare for t in s.tokens[first:last]])
         canonical = entry.canonical if entry else None
-        mentions.append(Mention(text, kind, s.index, first, last, canonical))
+        mention = Mention(text, kind, s.index, first, last, canonical)
+        if (
+            kind == "ORG"
+            and first
+            and self.language == "de"
+            and self.p(s.tokens[first - 1]).descriptor
+        ):
+            mention.described = True  # "Der Heizungsbauer Viessmann": not the person
+        mentions.append(mention)
         return last
 
     def _lookup(self, s: Sentence, i: int, info: TokenProfile) -> Entry | None:
@@ -510,6 +643,15 @@ class MentionFinder:
         """A capitalised word the gazetteer does not know: a place or organisation by its
         shape, a compound, or the start of a run of names."""
         if self.language == "de":
+            if i and s.lower[i - 1] in NAME_SLOTS:
+                kind = self._slot_type(s, i, mentions)
+                if kind is not None:
+                    return self._emit(mentions, s, i, i + 1, kind)
+            if self._company_subject_de(s, i):
+                return self._emit(mentions, s, i, i + 1, "ORG")
+            if s.tokens[i].endswith(NAME_ADJECTIVES) and self._adjective_name(s, i):
+                words = [s.tokens[i].removesuffix("n"), self.p(s.tokens[i + 1]).bare]
+                return self._emit(mentions, s, i, i + 2, "ORG", words=words)
             place_end = self._place_span(s, i, mentions)
             if place_end is not None:
                 return self._emit(mentions, s, i, place_end, "LOC")
@@ -521,6 +663,63 @@ class MentionFinder:
             self._compound(s, i, mentions)
             return i + 1
         return self._run(s, i, mentions)
+
+    def _company_subject_de(self, s: Sentence, i: int) -> bool:
+        """German: a sentence-initial rare word right before a company verb ("Kaufland
+        eröffnet ...", "Kaufland übernimmt ...") is a company."""
+        return (
+            i + 1 < len(s.tokens)
+            and s.lower[i + 1] in _org_cues("de")[1]
+            and self._initial(s, i)
+            and german_rare_word(s.tokens[i])
+            and not self.p(s.tokens[i]).place_adjective
+        )
+
+    def _adjective_name(self, s: Sentence, i: int) -> bool:
+        """German adjectives are written in lower case except in names: a capitalised
+        "-sche(n)" adjective inside a sentence and the noun after it are an organisation
+        ("der Deutschen Umwelthilfe", "die Bayerische Landesbank")."""
+        if self._initial(s, i) or i + 1 >= len(s.tokens):
+            return False
+        following = self.p(s.tokens[i + 1])
+        return (
+            following.cap_word
+            and not following.upper
+            and "-" not in s.tokens[i + 1]
+            and not following.place_adjective
+            and not s.tokens[i + 1].endswith(NAME_ADJECTIVES)
+            and (i + 2 >= len(s.tokens) or not s.tokens[i + 2][:1].isupper())
+        )
+
+    def _german_cue_here(self, s: Sentence, i: int) -> bool:
+        """German fast-path guard for a word that ``german_name_cue`` marks: a "-sche(n)"
+        adjective, or a rare word after a name slot or before a name."""
+        if s.tokens[i].endswith(NAME_ADJECTIVES) or (i and s.lower[i - 1] in NAME_SLOTS):
+            return True
+        if i + 1 >= len(s.tokens):
+            return False
+        return s.lower[i + 1] in _org_cues("de")[1] or self._given_name_de(s, i)
+
+    def _slot_type(self, s: Sentence, i: int, mentions: list[Mention]) -> str | None:
+        """German: a rare word that reads as a noun is a name where a bare noun cannot
+        stand: after "aus" / "in" / "nach" without an article ("aus Herzogenaurach"), or
+        coordinated with a name ("Lidl und Kaufland"; so is a word no list knows)."""
+        if i == 0 or s.lower[i - 1] not in NAME_SLOTS:
+            return None
+        token = s.tokens[i]
+        info = self.p(token)
+        if (info.common and not german_rare_word(token)) or not info.cap_word:
+            return None
+        if s.lower[i - 1] in ("aus", "in", "nach"):
+            if not info.common:
+                return None  # (``_type_single`` types it)
+            following = s.tokens[i + 1] if i + 1 < len(s.tokens) else "."
+            return "LOC" if not following[:1].isupper() else None
+        if mentions:
+            previous = mentions[-1]
+            if previous.sentence == s.index and previous.last == i - 1:
+                return previous.type if previous.type in ("ORG", "LOC") else None
+        return None
 
     def _person_at(self, mentions: list[Mention], s: Sentence, i: int) -> int:
         """Emit the person that starts at ``i``; 0 when it is a lone word."""
@@ -547,9 +746,30 @@ class MentionFinder:
 
     def _emit_known(self, mentions: list[Mention], s: Sentence, i: int, entry: Entry) -> int:
         end = i + len(entry.words)
-        if entry.type == "ORG" and end < len(s.tokens) and s.tokens[end] in self.g.org_suffixes:
-            end += 1
-        return self._emit(mentions, s, i, end, entry.type, entry)
+        kind = entry.type
+        if end < len(s.tokens) and s.tokens[end][:1].isupper() and kind in ("ORG", "LOC"):
+            if kind == "ORG" and s.tokens[end] in self.g.org_suffixes:
+                return self._emit(mentions, s, i, end + 1, kind, entry)
+            # "Bosch Ventures", "Amazon Web Services"; a place opening an organisation:
+            # "Silicon Valley Bank" (a one-word place: ``_at_known``)
+            head = self._head_after(s, end) if kind == "ORG" or end > i + 1 else 0
+            if head:
+                return self._emit(mentions, s, i, head, "ORG")
+        return self._emit(mentions, s, i, end, kind, entry)
+
+    def _head_after(self, s: Sentence, k: int) -> int:
+        """End of up to two capitalised words from ``k`` that close with an organisation
+        head ("Web Services", "Ventures"); 0 when there is none."""
+        tokens = s.tokens
+        p = self.p
+        for j in range(k, min(len(tokens), k + 2)):
+            info = p(tokens[j])
+            if not info.cap_word or "-" in tokens[j] or (info.possessive and not info.org_head):
+                return 0
+            if info.org_head:
+                tail = j + 1 < len(tokens) and tokens[j + 1] in self.g.region_tails
+                return j + 2 if tail else j + 1  # "Thyssenkrupp Steel Europe"
+        return 0
 
     # -- organisation patterns -----------------------------------------------------------
     def _cap_word(self, token: str) -> bool:
@@ -564,10 +784,10 @@ class MentionFinder:
             return head == k + 1
         if self.name_like(s, k):
             return True
+        if self.language != "de":  # capitalised inside an English sentence: "the Labour Party"
+            return not self._initial(s, k) or info.zipf < ORG_MODIFIER_COMMON
         if info.zipf >= ORG_MODIFIER_COMMON:
             return False
-        if self.language != "de":
-            return True
         lower = s.lower[k]
         if lower.endswith(self.places.adjective_endings):
             return False  # "Olympische Spiele", "Betreutes Wohnen"
@@ -578,17 +798,23 @@ class MentionFinder:
         tokens = s.tokens
         n = len(tokens)
         p = self.p
-        if p(tokens[i]).org_prefix and i + 1 < n and p(tokens[i + 1]).cap_word:
-            return i + 2
+        first = p(tokens[i])
+        if first.org_prefix or (first.descriptor and "-" in tokens[i]):
+            end = self._prefixed_end(s, i)
+            if end != NO_PREFIX:
+                return end
         j = i
-        while j < n and j - i < 4 and p(tokens[j]).cap_word:
+        while j < n and j - i < 4:
+            info = p(tokens[j])
+            if not info.cap_word:
+                break
             j += 1
+            if info.possessive:  # "Britain's Competition ...": no organisation starts here
+                return None
         if j == i:
             return None
-        if j < n and tokens[j] in self.g.org_suffixes:
-            return j + 1
-        if j + 1 < n and tokens[j] == "&" and is_cap(tokens[j + 1]) and j == i + 1:
-            return j + 2
+        if j < n and tokens[j] in _joiners() and (joined := self._joined_end(s, i, j)):
+            return joined
         for k in (i + 1, i + 2):
             if k + 1 < n and p(tokens[k]).descriptor and p(tokens[k + 1]).cap_word:
                 break
@@ -598,17 +824,50 @@ class MentionFinder:
                 and all(self._modifier_ok(s, m, k) for m in range(i, k))
             ):
                 return k + 2 if k + 1 < n and tokens[k + 1] in self.g.org_suffixes else k + 1
-        if i > 0 and p(tokens[i - 1]).descriptor and self._descriptor_name(s, i):
-            j = i + 1
-            while (
-                j < n
-                and j - i < 3
-                and self._cap_word(tokens[j])
-                and (p(tokens[j]).org_head or self.name_like(s, j))
-            ):
-                j += 1
-            return j
+        if i > 0 and p(tokens[i - 1]).descriptor:
+            return self._described_end(s, i)
         return None
+
+    def _prefixed_end(self, s: Sentence, i: int) -> int | None:
+        """An organisation prefix opens a name ("Landgericht München I", "SV Eichenau");
+        a hyphenated descriptor does not ("KI-Start-up Aleph Alpha GmbH")."""
+        tokens = s.tokens
+        n = len(tokens)
+        if "-" in tokens[i] and self.p(tokens[i]).descriptor:
+            return None
+        if self.p(tokens[i]).org_prefix and i + 1 < n and self.p(tokens[i + 1]).cap_word:
+            return i + 3 if i + 2 < n and tokens[i + 2] in NUMERALS else i + 2
+        return NO_PREFIX
+
+    def _described_end(self, s: Sentence, i: int) -> int | None:
+        """End of a name right after a descriptor ("der Softwarekonzern Kestrel")."""
+        if not self._descriptor_name(s, i):
+            return None
+        tokens = s.tokens
+        p = self.p
+        j = i + 1
+        while (
+            j < len(tokens)
+            and j - i < 3
+            and self._cap_word(tokens[j])
+            and (p(tokens[j]).org_head or self.name_like(s, j))
+        ):
+            j += 1
+        return j
+
+    def _joined_end(self, s: Sentence, i: int, j: int) -> int:
+        """End of a name whose capitalised words ``i:j`` a suffix closes ("Kessler GmbH")
+        or "&" / "and" joins to more ("Marks & Spencer", "Competition and Markets
+        Authority"); 0 otherwise."""
+        tokens = s.tokens
+        n = len(tokens)
+        if j < n and tokens[j] in self.g.org_suffixes:
+            return j + 1
+        if j + 1 < n and tokens[j] == "and" and self.language != "de":
+            return self._head_after(s, j + 1)
+        if j + 1 < n and tokens[j] == "&" and is_cap(tokens[j + 1]) and j == i + 1:
+            return j + 2
+        return 0
 
     def _descriptor_name(self, s: Sentence, i: int) -> bool:
         """A name right after a descriptor ("der Softwarekonzern X", "the startup X"); in
@@ -638,6 +897,9 @@ class MentionFinder:
         if not (info.surname_like and following.surname_like) or info.gazetteer_key:
             return False
         if info.possessive or info.org_head or following.org_head or following.org_suffix:
+            return False
+        role = self.g.role_at(s.lower, i - 1)  # "Chief Operating Officer" is no name
+        if role is not None and role[1] > 1:
             return False
         return self._role_before(s, i) or self._title_before(s, i)
 
@@ -754,6 +1016,21 @@ class MentionFinder:
             j += 1
         if person_next and self._title_word(s, i, j):
             return j  # "Headliner Maggie Dunne", "Secretary Owen Price": a title
+        return self._emit_run(s, i, j, mentions)
+
+    def _emit_run(self, s: Sentence, i: int, j: int, mentions: list[Mention]) -> int:
+        """Emit the run ``i:j`` of name words (unless a role phrase covers it), typed."""
+        tokens = s.tokens
+        p = self.p
+        if i > 0 and s.lower[i - 1] in self.g.role_words:
+            role = self.g.role_at(s.lower, i - 1)  # German "Chief Operating Officer"
+            if role is not None and i - 1 + role[1] >= j:
+                return j
+        if j < len(tokens) and "-" in tokens[j] and s.lower[j].endswith(PLACE_COMPOUNDS):
+            place = tokens[j].split("-")[0]  # "Palo Alto-based": one place
+            if is_cap(place):
+                words = [*(p(t).bare for t in tokens[i:j]), place]
+                return self._emit(mentions, s, i, j + 1, "LOC", words=words)
         words = [p(t).bare for t in tokens[i:j]]
         return self._emit(mentions, s, i, j, self._type_run(s, i, words, mentions), words=words)
 

@@ -3,9 +3,11 @@
 Pattern syntax (see the ``_comment`` of ``triggers_en.json``): words in sequence,
 ``a|b`` choices, ``word*`` prefixes, `` ... `` gaps within a clause, ``particle$`` at a
 clause end (German separable verbs: "tritt Microsoft bei"), constraints ``@person``,
-``@org``, ``@role``, ``@misc``, ``@orgnext``, ``@near`` and overrides ``>subj``,
-``>obj``, ``>orgafter``. Vetoes are words right after or before a trigger that make it a
-metaphor or another sense ("fired up", "launch a debate", "aus der Haft entlassen").
+``@org``, ``@role``, ``@misc``, ``@orgnext``, ``@near``, ``@roleafter`` (a role follows:
+"wird alleiniger Vorstandschef"), ``@before`` (the actor precedes the trigger) and
+overrides ``>subj``, ``>obj``, ``>orgafter``. Vetoes are words right after or before a
+trigger that make it a metaphor or another sense ("fired up", "launch a debate", "aus der
+Haft entlassen").
 """
 
 from __future__ import annotations
@@ -188,7 +190,11 @@ def _match_from(trigger: Trigger, lower: list[str], start: int) -> list[int] | N
             positions.append(j)
             continue
         found = None
-        while j < len(lower) and j - positions[-1] <= MAX_GAP and lower[j] not in HARD_BREAK:
+        while (
+            j < len(lower)
+            and j - positions[-1] <= MAX_GAP
+            and (lower[j] not in HARD_BREAK or _ordinal_point(lower, j))
+        ):
             if not slot.final and lower[j] == ",":
                 break
             if slot.matches(lower[j]) and (not slot.final or _clause_final(lower, j)):
@@ -199,6 +205,11 @@ def _match_from(trigger: Trigger, lower: list[str], start: int) -> list[int] | N
             return None
         positions.append(found)
     return positions
+
+
+def _ordinal_point(lower: list[str], j: int) -> bool:
+    """The point of a German ordinal ends no clause ("zum 1. September")."""
+    return lower[j] == "." and j > 0 and lower[j - 1].isdigit()
 
 
 def _phrase_at(lower: list[str], start: int, phrase: tuple[str, ...]) -> bool:

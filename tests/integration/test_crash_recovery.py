@@ -94,16 +94,21 @@ def diagnose(stream: Stream, live: list[StoryRecord]) -> str:
 
 
 def dump_changelog(settings: Settings, workdir: Path) -> Path:
-    """The story table's changelog, one line per record (offset, key, value size), to
-    explain a failed count after the broker is gone."""
-    topic = f"{settings.app_id}-story-state-changelog"
-    path = workdir / "changelog.jsonl"
-    with path.open("wb") as out:
-        for rec in asyncio.run(read_topic(settings, topic)):
-            key = orjson.loads(rec.key) if rec.key else None
-            row = {"offset": rec.offset, "key": key, "size": len(rec.value or b"")}
-            out.write(orjson.dumps(row) + b"\n")
-    return path
+    """The story table's changelog and the story topic, one line per record (offset,
+    key, value), to explain a failed count after the broker is gone."""
+    for name, topic in (
+        ("changelog", f"{settings.app_id}-story-state-changelog"),
+        ("stories", settings.output_topic),
+    ):
+        path = workdir / f"{name}.jsonl"
+        with path.open("wb") as out:
+            for rec in asyncio.run(read_topic(settings, topic)):
+                key = rec.key.decode("utf-8", "replace") if rec.key else None
+                value = orjson.loads(rec.value) if rec.value else None
+                row = {"offset": rec.offset, "partition": rec.partition, "key": key,
+                       "value": value}  # fmt: skip
+                out.write(orjson.dumps(row) + b"\n")
+    return workdir / "changelog.jsonl"
 
 
 def check_outcome(settings: Settings, stream: Stream, workdir: Path) -> None:
@@ -142,12 +147,6 @@ def check_outcome(settings: Settings, stream: Stream, workdir: Path) -> None:
     assert {rec.value for rec in dead} == stream.invalid_values  # each at least once
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known open defect: after kill -9 with the batched table writes, 1 of ~5,000 "
-    "articles was missing from every story in 2 of the last 4 runs (cause not yet found; "
-    "see docs/reliability.md). The run still executes and reports each time.",
-)
 def test_kill_9_while_producing_loses_nothing(
     tmp_path: Path,
     settings_factory: Callable[..., Settings],
@@ -173,9 +172,8 @@ def test_kill_9_while_producing_loses_nothing(
 
 @pytest.mark.xfail(
     strict=False,
-    reason="known open defect: a rebalance lost 62 of 2,760 articles (CI, 2026-12-04) while "
-    "Faust did not wait for in-flight batches (stream_wait_empty=False); with the wait one "
-    "run still lost 1 (cause not yet found; see docs/reliability.md). The run still "
+    reason="known open defect: with the batch journal a rebalance still lost articles in 2 "
+    "of 5 runs (e.g. 2,668 counted for 2,760; see docs/reliability.md). The run still "
     "executes and reports each time.",
 )
 def test_second_worker_joins_and_leaves(

@@ -49,20 +49,19 @@ class BatchedTableStore:
     articles of one batch is one changelog record instead of ten, and so are the
     stream clock and hot index entries.
 
-    **All or nothing.** A ``kill -9`` in the middle of a flush leaves the
-    changelog with a *prefix* of the batch's records (one producer, one
-    partition, in order), and no prefix is a consistent state: a merge could
-    keep the survivor's old value but lose the merged story, a correction move
-    an article into its new story but keep it in the old one. So each
-    partition's writes of a batch, together with the story records the batch
-    publishes (the last of each story), are first written as a **journal** (chunks, then a header naming
-    them), and only then key by key. After a restart or a rebalance the first
-    batch of a partition *rolls the journal forward* (``settle``): the header
-    that survived names a journal whose chunks are all there (they precede it),
-    and staging its writes and records again completes whatever prefix of that
-    batch made it. When the last batch did complete, this rewrites values equal
-    to the current ones: harmless. Compaction keeps the latest header and the
-    latest value of every key, which is all the roll-forward needs.
+    **All or nothing.** A ``kill -9`` in the middle of a flush leaves the changelog
+    with a *prefix* of the batch's records (one producer, one partition, in order),
+    and no prefix is a consistent state: a merge could keep the survivor's old value
+    but lose the merged story, a correction move an article into its new story but
+    keep it in the old one. So each partition's writes of a batch, together with the
+    story records the batch publishes (the last of each story), are first written as
+    a **journal** (chunks, then a header naming them), and only then key by key.
+    After a restart or a rebalance the first batch of a partition *rolls the journal
+    forward* (``settle``): the header that survived names a journal whose chunks are
+    all there (they precede it), and staging its writes and records again completes
+    whatever prefix of that batch made it. When the last batch did complete, this
+    rewrites values equal to the current ones: harmless. Compaction keeps the latest
+    header and the latest value of every key, which is all the roll-forward needs.
 
     The writes bypass ``table[key] = value`` on purpose: Faust's own path sends
     the changelog record with ``send_soon`` and forgets it, and its commit does

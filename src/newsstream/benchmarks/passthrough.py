@@ -20,6 +20,7 @@ from newsstream.logs import configure_logging
 from newsstream.settings import Settings
 from newsstream.stream.admin import ensure_topics
 from newsstream.stream.app import faust_config
+from newsstream.stream.batch_hold import held
 from newsstream.stream.fetch_wait import set_fetch_max_wait
 
 
@@ -38,11 +39,14 @@ def create_passthrough_app(settings: Settings) -> faust.App:
     @app.agent(source, name="passthrough")
     async def passthrough(stream: Any) -> None:
         async for events in stream.take_events(settings.batch_size, settings.batch_timeout_s):
-            sends = [
-                sink.send_soon(key=e.message.key, value=orjson.dumps(orjson.loads(e.message.value)))
-                for e in events
-            ]
-            await asyncio.gather(*sends)
+            with held(events):  # the same acknowledgement discipline as the pipeline
+                sends = [
+                    sink.send_soon(
+                        key=e.message.key, value=orjson.dumps(orjson.loads(e.message.value))
+                    )
+                    for e in events
+                ]
+                await asyncio.gather(*sends)
 
     return app
 

@@ -24,6 +24,7 @@ from prometheus_client import CollectorRegistry
 
 from newsstream.metrics import Metrics
 from newsstream.settings import Settings
+from newsstream.stream.batch_hold import exit_on_batch_error, held
 from newsstream.stream.connection import faust_credentials
 from newsstream.stream.extraction_pool import ExtractionPool
 from newsstream.stream.fetch_wait import set_fetch_max_wait
@@ -244,13 +245,15 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.agent(topics["input"], name="ingest")
     async def ingest_agent(stream: Any) -> None:
         async for events in stream.take_events(size, within):
-            await pipeline.deliver(await pipeline.ingest_batch(events))
+            with held(events), exit_on_batch_error("ingest"):  # acknowledged once delivered
+                await pipeline.deliver(await pipeline.ingest_batch(events))
 
     if not pipeline.fused:
 
         @app.agent(topics["cluster"], name="consolidate")
         async def consolidate_agent(stream: Any) -> None:
             async for events in stream.take_events(size, within):
-                await pipeline.deliver(pipeline.consolidate_batch(events))
+                with held(events), exit_on_batch_error("consolidate"):
+                    await pipeline.deliver(pipeline.consolidate_batch(events))
 
     return pipeline

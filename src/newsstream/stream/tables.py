@@ -135,6 +135,11 @@ class BatchedTableStore:
                 self.journals[partition] = (0, 0)
                 continue
             seq, chunks = int(header["seq"]), int(header["chunks"])
+            known = self.journals.get(partition)
+            if known is not None and known[0] > seq:
+                # the changelog re-read is behind what this worker wrote: a defect
+                log.error("journal header of partition %d is at seq %d, but this worker "
+                          "wrote seq %d; rolling forward anyway", partition, seq, known[0])
             self.journals[partition] = (seq, chunks)
             staged = self._stage(partition, seq, chunks)
             if staged is None:

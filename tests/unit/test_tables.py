@@ -203,3 +203,45 @@ def test_a_partition_is_rolled_forward_once_until_the_next_rebalance() -> None:
     restarted.flush()  # its own journal now carries the write and the record again
     restarted.unsettle()
     assert restarted.settle([0]).writes == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches=batches, stale=st.integers(1, 3), records=st.integers(0, 3))
+def test_a_rebalance_that_re_reads_an_older_changelog_keeps_this_workers_batches(
+    batches: list[Batch], stale: int, records: int
+) -> None:
+    """A rebalance re-reads the changelog over the table up to a mark taken before
+    this worker's last batches landed: their values are replaced by older ones and
+    the header goes back. The next batch stages the worker's own journals again."""
+    table = RecordingTable()
+    store = BatchedTableStore(table)
+    marks = []
+    for batch in batches:
+        marks.append(len(table.sent))
+        run_batch(store, batch, records)
+    full = user_keys(table)
+    mark = marks[max(0, len(marks) - stale)]  # the last ``stale`` batches are beyond it
+    for _, key, raw in table.sent[:mark]:  # the re-read, applied over the memory
+        if raw is None:
+            table.pop(key, None)
+        else:
+            table[key] = orjson.loads(raw)
+    store.unsettle()
+    replayed = store.settle([0])
+    store.flush()
+    assert user_keys(table) == full
+    again = recover(table.sent)  # and a later restart recovers the same
+    assert user_keys(again) == full
+    if records:
+        assert {r[0] for r in replayed.records} == {f"st-{n}".encode() for n in range(records)}
+
+
+def test_a_journal_no_longer_kept_is_reported(caplog: Any) -> None:
+    table = RecordingTable()
+    store = BatchedTableStore(table)
+    for n in range(tables.KEPT_JOURNALS + 2):
+        run_batch(store, [("k", n)], 0)
+    table["~journal:0"] = {"seq": 1, "chunks": 1}  # read back far behind
+    store.unsettle()
+    store.settle([0])
+    assert "no longer kept in memory" in caplog.text

@@ -8,6 +8,7 @@ A batch's writes are all-or-nothing through a journal (``BatchJournal``).
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ _DELETED = object()
 
 JOURNAL = "~journal:"  # + partition: the header; + partition:seq:n: its chunks
 CHUNK_BYTES = 256 * 1024  # journal chunk size (well below a 1 MB message limit)
+KEPT_JOURNALS = 4  # this worker's last journals per partition, kept in memory
 
 StoryMessage = tuple[bytes, bytes, list[tuple[str, bytes]]]
 
@@ -38,6 +40,15 @@ class Replayed:
 
     writes: int = 0
     records: list[StoryMessage] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Journal:
+    """One journal this worker wrote: its writes (``_DELETED`` for a delete) and records."""
+
+    seq: int
+    writes: list[tuple[str, Any]]
+    records: list[StoryMessage]
 
 
 class BatchedTableStore:
@@ -63,6 +74,16 @@ class BatchedTableStore:
     rewrites values equal to the current ones: harmless. Compaction keeps the latest
     header and the latest value of every key, which is all the roll-forward needs.
 
+    **A rebalance re-reads the changelog over the table.** Faust recovers a partition
+    the worker keeps from the offset it last recovered to, up to a high-water mark
+    taken when the rebalance starts, and applies those records over the in-memory
+    values. A batch that flushed around that moment has its values replaced by
+    older ones while its records sit in the changelog beyond that mark, so the
+    header read back is an earlier journal than this worker wrote. The worker keeps
+    its last ``KEPT_JOURNALS`` journals per partition in memory (references to the
+    values, no copies) and, when the header is behind, stages them again on top of
+    the header's journal: newest value of each key wins, records in order.
+
     The writes bypass ``table[key] = value`` on purpose: Faust's own path sends
     the changelog record with ``send_soon`` and forgets it, and its commit does
     not wait for every buffered send (its buffer flush gives up after 100 ms
@@ -80,6 +101,7 @@ class BatchedTableStore:
         self.records: dict[int, list[StoryMessage]] = {}
         self.settled: set[int] = set()  # partitions whose journal was rolled forward
         self.journals: dict[int, tuple[int, int]] = {}  # partition → (seq, chunks)
+        self.history: dict[int, deque[_Journal]] = {}  # partition → its last journals
 
     def _read(self, key: str) -> Any | None:
         """The stored value, read from the table's store directly.
@@ -136,19 +158,43 @@ class BatchedTableStore:
                 continue
             seq, chunks = int(header["seq"]), int(header["chunks"])
             known = self.journals.get(partition)
+            own: list[_Journal] = []
             if known is not None and known[0] > seq:
-                # the changelog re-read is behind what this worker wrote: a defect
-                log.error("journal header of partition %d is at seq %d, but this worker "
-                          "wrote seq %d; rolling forward anyway", partition, seq, known[0])
-            self.journals[partition] = (seq, chunks)
+                own = self._own_since(partition, seq, known[0])
+            else:
+                self.journals[partition] = (seq, chunks)
+            for journal in reversed(own):  # newest first: the newest value of a key wins
+                replayed.writes += self._stage_own(partition, journal)
             staged = self._stage(partition, seq, chunks)
-            if staged is None:
-                continue
-            replayed.writes += staged[0]
-            replayed.records.extend(staged[1])
+            records = staged[1] if staged is not None else []
+            replayed.writes += staged[0] if staged is not None else 0
+            for journal in own:
+                records = records + journal.records
+            replayed.records.extend(records)
             # they are part of this batch now: its own journal carries them again
-            self.records.setdefault(partition, [])[:0] = staged[1]
+            self.records.setdefault(partition, [])[:0] = records
         return replayed
+
+    def _own_since(self, partition: int, seq: int, newest: int) -> list[_Journal]:
+        """This worker's journals after ``seq``, oldest first: the table was re-read
+        from the changelog over values this worker had written since."""
+        own = [j for j in self.history.get(partition, ()) if j.seq > seq]
+        log.warning("journal header of partition %d read back at seq %d, but this worker "
+                    "wrote up to seq %d: staging its own %d journal(s) again",
+                    partition, seq, newest, len(own))  # fmt: skip
+        if not own or own[0].seq != seq + 1:
+            log.error("journals %d..%d of partition %d are no longer kept in memory; "
+                      "their writes may be lost", seq + 1,
+                      own[0].seq - 1 if own else newest, partition)  # fmt: skip
+        return own
+
+    def _stage_own(self, partition: int, journal: _Journal) -> int:
+        writes = 0
+        for key, value in journal.writes:
+            if key not in self.pending:
+                self.pending[key] = (value, partition)
+                writes += 1
+        return writes
 
     def _stage(
         self, partition: int, seq: int, chunks: int
@@ -228,6 +274,9 @@ class BatchedTableStore:
         sends.append(table.send_changelog(partition, header_key(partition), header))
         data[header_key(partition)] = header
         self.journals[partition] = (seq, len(bodies))
+        kept = self.history.setdefault(partition, deque(maxlen=KEPT_JOURNALS))
+        kept.append(_Journal(seq, [(key, value) for key, value, _ in writes],
+                             list(latest.values())))  # fmt: skip
         return sends
 
     def _write_keys(self, partition: int, writes: list[tuple[str, Any, bytes | None]]) -> list[Any]:

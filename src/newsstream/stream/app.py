@@ -85,13 +85,17 @@ class Pipeline:
         ends the worker without acknowledging the batch, so it is re-delivered
         to the next worker instead of being lost.
         """
-        sends = self.state.flush()
-        self.metrics.state_writes.inc(len(sends))
-        sends += self.publish(out)
-        if not sends:
-            return
+        writes = self.state.flush()
+        self.metrics.state_writes.inc(len(writes))
         try:
-            await asyncio.gather(*sends)
+            # The journal first: a story record that reached its topic while the
+            # batch's journal did not would be published again at a lower version
+            # when the batch is re-delivered after a crash (versions going backwards).
+            if writes:
+                await asyncio.gather(*writes)
+            sends = self.publish(out)
+            if sends:
+                await asyncio.gather(*sends)
         except Exception as err:
             self.metrics.broker_errors.labels("send").inc()
             log.critical("a send failed (%s: %s); exiting without acknowledging the batch",

@@ -208,14 +208,23 @@ SYLLABLES = (
 )
 
 
-def _coined(rng: random.Random, parts: int) -> str:
-    """A made-up proper name, so that stories do not share names by accident."""
-    return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+def _coined(rng: random.Random, parts: int, used: set[str]) -> str:
+    """A made-up proper name not in ``used`` (and then added to it), so that stories
+    do not share names by accident: the stream's truth is one story per seed, and two
+    seeds with the same invented surname or company name would be one story to any
+    reader. Once the names of ``parts`` syllables run out, longer ones are coined."""
+    while True:
+        for _ in range(50):
+            name = "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+            if name not in used:
+                used.add(name)
+                return name
+        parts += 1
 
 
-def _story(rng: random.Random, index: int) -> StorySeed:
-    person = f"{rng.choice(FIRST)} {_coined(rng, 3)}"
-    org = f"{_coined(rng, 2)} {rng.choice(ORG_STEM)} {rng.choice(ORG_KIND)}"
+def _story(rng: random.Random, index: int, used: set[str]) -> StorySeed:
+    person = f"{rng.choice(FIRST)} {_coined(rng, 3, used)}"
+    org = f"{_coined(rng, 2, used)} {rng.choice(ORG_STEM)} {rng.choice(ORG_KIND)}"
     return StorySeed(
         f"s{index}",
         person,
@@ -258,7 +267,8 @@ def iter_articles(
     """An endless stream of article rows (dicts in the Article JSON shape), in order."""
     rng = random.Random(seed)
     now = start or datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
-    stories = [_story(rng, i) for i in range(concurrent_stories)]
+    used: set[str] = set()
+    stories = [_story(rng, i, used) for i in range(concurrent_stories)]
     next_story = concurrent_stories
     recent: deque[dict[str, Any]] = deque(maxlen=200)
     for i in itertools.count():
@@ -284,7 +294,7 @@ def iter_articles(
             row.pop("updated_at", None)
         else:
             if roll > 0.97:  # a story goes quiet, a new one begins
-                stories[rng.randrange(len(stories))] = _story(rng, next_story)
+                stories[rng.randrange(len(stories))] = _story(rng, next_story, used)
                 next_story += 1
             story = rng.choice(stories)
             lang = "de" if rng.random() < 0.4 else "en"

@@ -32,6 +32,9 @@ STORY_KEYS = 32  # keys one story may index
 NEW_KEYS_PER_ARTICLE = 8  # of which one article adds at most
 MIN_INDEX_WEIGHT = 0.3  # lighter keys are not indexed
 PROBE_KEYS = 12  # keys an article looks up
+PROBE_WEIGHT = 0.1  # ... at least this heavy in the article: a German place name that reads
+# as a common noun ("Ostheim": "Heim") weighs little in a report that does not tag it, but
+# the story may index it as a name
 POSTING_CAP = 64  # stories per key
 BAND_CAP = 16  # stories per LSH band
 
@@ -47,7 +50,7 @@ class CandidateIndex:
         """Story ids, most promising first (hit weight, then id for determinism), and
         the ids that share a MinHash band with the article (near-duplicate suspects)."""
         hits: dict[str, float] = {}
-        probes = [(k, w) for k, w in evidence.keys.items() if w >= MIN_INDEX_WEIGHT]
+        probes = [(k, w) for k, w in evidence.keys.items() if w >= PROBE_WEIGHT]
         for key, weight in probes[:PROBE_KEYS]:
             ids = self.store.get(f"k:{key}")
             if not ids:

@@ -33,13 +33,19 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsstream.core.common_words import german_common
 from newsstream.core.extracted import Extraction
 from newsstream.core.frequency import zipf
 from newsstream.models import Article
 
 MAX_KEYS = 40
 MAX_TERMS = 24
-MAIN_PERSON = 0.5  # a person this salient (relative to the article's top entity) is a subject
+MAIN_PERSON = 0.5  # a person this salient (relative to the article's top person or
+# organisation: a dateline city named in every paragraph does not set the bar) is a subject
+COMMON_NOUN_SHARE = 3.0  # a German common noun weighs this much less than a name
+ORG_PART_SHARE = 0.5  # a word of a longer organisation name, shared without the whole name
+# ("Morgenrot" of "Venlor Morgenrot Software" and "Pillem Morgenrot Bank"), weighs this much
+_LEGAL_FORMS = frozenset("ag se gmbh kg kgaa inc corp corporation co ltd plc llc sa nv".split())
 _TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]*\w)?", re.UNICODE)
 # _TOKEN matches the run of [\w’'-] characters it starts in from its first letter to its
 # last \w, one token per run: this finds the same tokens, but only those of runs whose
@@ -63,6 +69,7 @@ _ENTITY_SPLIT = re.compile(r"[\s\-/]+")
 _CASE_ODD = ("İ", "ı", "ſ")  # characters re.IGNORECASE matches to letters lower() does not give
 _ODD_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})  # ... ("Auguſt" is "August")
 _ORDINALS = ("st", "nd", "rd", "th")
+_SUBJECTS = frozenset({"PERSON", "ORG"})  # what an article can be about (people_keys)
 MONTHS = {
     "january": 1, "januar": 1, "jänner": 1, "february": 2, "februar": 2, "march": 3,
     "märz": 3, "april": 4, "may": 5, "mai": 5, "june": 6, "juni": 6, "july": 7, "juli": 7,
@@ -174,6 +181,8 @@ def _token_parts(raw: str, language: str) -> tuple[tuple[str, float], ...]:
         if key in _STOP_NAMES:
             continue
         weight = rarity(part.lower(), language)
+        if language == "de" and german_common(part):
+            weight /= COMMON_NOUN_SHARE  # capitalised because German capitalises nouns
         if weight > 0.05:
             out.append((key, weight))
     return tuple(out)
@@ -258,6 +267,33 @@ def entity_tokens(extraction: Extraction) -> dict[str, tuple[float, float]]:
             else:
                 out[key] = (_max(known[0], weight), _max(known[1], prominence))
     return out
+
+
+def organisation_names(extraction: Extraction) -> tuple[dict[str, tuple[float, float]], set[str]]:
+    """Whole names of organisations of two words or more (legal forms left out):
+    ``o:<words>`` → (1.0, prominence from salience); and the words that occur only
+    inside such names (in no person, place or one-word organisation), which
+    ``gather`` weighs at ``ORG_PART_SHARE``: companies that share a word are not one
+    company."""
+    top = max((e.salience for e in extraction.entities), default=0.0) or 1.0
+    whole: dict[str, tuple[float, float]] = {}
+    inside: set[str] = set()
+    elsewhere: set[str] = set()
+    known_parts = _parts_cache("entity:" + extraction.language)
+    for entity in extraction.entities[:20]:
+        parts = known_parts.get(entity.name)
+        if parts is None:
+            parts = known_parts[entity.name] = _entity_parts(entity.name, extraction.language)
+        words = [key for key, _ in parts if key not in _LEGAL_FORMS]
+        if entity.type != "ORG" or len(words) < 2:
+            elsewhere.update(key for key, _ in parts)
+            continue
+        inside.update(words)
+        key = "o:" + " ".join(words)
+        prominence = _prominence(entity.salience / top)
+        known = whole.get(key)
+        whole[key] = (1.0, prominence if known is None else _max(known[1], prominence))
+    return whole, inside - elsewhere
 
 
 def _fold_genitive(
@@ -441,8 +477,9 @@ def event_keys(extraction: Extraction) -> dict[str, float]:
 
 
 def people_keys(extraction: Extraction, limit: int = 3) -> tuple[str, ...]:
-    """``n:<surname>`` of the salient people (salience ≥ ``MAIN_PERSON``), most salient first."""
-    top = max((e.salience for e in extraction.entities), default=0.0) or 1.0
+    """``n:<surname>`` of the salient people (salience ≥ ``MAIN_PERSON`` of the top person or
+    organisation), most salient first."""
+    top = max((e.salience for e in extraction.entities if e.type in _SUBJECTS), default=0.0) or 1.0
     keys: list[str] = []
     for entity in extraction.entities:
         parts = entity.name.split()
@@ -470,8 +507,15 @@ def gather(article: Article, extraction: Extraction) -> Evidence:
         else:
             names[key] = (_max(known[0], weight), _max(known[1], prominence))
     names = _fold_genitive(names)
-    keys = {f"n:{k}": round(w, 3) for k, (w, _) in names.items()}
+    organisations, org_words = organisation_names(extraction)
+    keys = {
+        f"n:{k}": round(w * ORG_PART_SHARE if k in org_words else w, 3)
+        for k, (w, _) in names.items()
+    }
     prominence = {f"n:{k}": p for k, (_, p) in names.items()}
+    for key, (weight, seen) in organisations.items():
+        keys[key] = weight
+        prominence[key] = seen
     head = text[:lead_end]
     lowered = text.lower()
     in_text, in_head = _numbers(text, language, head)
@@ -492,7 +536,11 @@ def gather(article: Article, extraction: Extraction) -> Evidence:
     else:
         head_words = set(map(fold, _WORD.findall(head)))
     anchors = frozenset(
-        k for k, _ in ranked if (k.startswith("n:") and k[2:] in head_words) or k in in_head
+        k
+        for k, _ in ranked
+        if (k.startswith("n:") and k[2:] in head_words)
+        or k in in_head
+        or (k.startswith("o:") and all(word in head_words for word in k[2:].split()))
     )
     return Evidence(
         keys=dict(ranked),

@@ -12,8 +12,8 @@ evidence: names, numbers, dates, events with their actors (``core.evidence``).
   that an English story cannot share, and they must not dilute the names the
   two do share.
 - **Anchor**: what the article is *about* must be in the story: a shared key
-  from its title or lead (or very prominent in it), or several strong shared
-  keys. "Kestrel Labs ousts its CEO, days after OpenAI fired Sam Altman" names
+  from its title or lead (or very prominent in it), one of its main people, or
+  several strong shared keys. "Kestrel Labs ousts its CEO, days after OpenAI fired Sam Altman" names
   the Altman story only in passing and stays apart.
 - **People conflict**: when the article's main people are new to the story and
   the story's main people are absent from the article (another coach sacked,
@@ -38,7 +38,7 @@ from newsstream.core.profile import Profile, norm
 @dataclass(frozen=True, slots=True)
 class MatchConfig:
     join_score: float = 0.6  # names + term_weight × words needed to join a story
-    conflict_score: float = 2.5  # ... when the article is about other people than the story
+    conflict_score: float = 2.5  # names needed when the article is about other people
     term_weight: float = 2.0  # weight of same-language keyword cosine
     merge_ratio: float = 0.5  # a bridging article fits a second story with this share
     # of its names score for the best one
@@ -65,8 +65,9 @@ class Score:
     conflict: bool = False  # the article is about other people than the story
 
     def joins(self, config: MatchConfig) -> bool:
-        needed = config.conflict_score if self.conflict else config.join_score
-        return self.anchored and self.total >= needed
+        if self.conflict:  # other people: the names must carry it, not shared vocabulary
+            return self.anchored and self.names >= config.conflict_score
+        return self.anchored and self.total >= config.join_score
 
 
 @dataclass(slots=True)
@@ -153,6 +154,11 @@ def score_probe(
                 broad += 1
             if central and strongest >= anchor_weight:
                 anchored = True
+    if not anchored and common:  # a main person of the article is in the story
+        for person in found.people:
+            if person in common and keys[person][0] >= config.anchor_weight:
+                anchored = True
+                break
     words = _words(found, profile)
     total = round(names + config.term_weight * words, 4)
     conflict = _conflict(found.people, found.keys, profile, story_people)

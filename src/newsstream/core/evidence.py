@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from newsstream.core.common_words import german_common
-from newsstream.core.extracted import Extraction
+from newsstream.core.extracted import Entity, Extraction
 from newsstream.core.frequency import zipf
 from newsstream.models import Article
 
@@ -247,16 +247,26 @@ def _entity_parts(name: str, language: str) -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
+def _entities_with_parts(
+    extraction: Extraction,
+) -> list[tuple[Entity, tuple[tuple[str, float], ...]]]:
+    """The first 20 entities with their names' keys (``_entity_parts``, remembered)."""
+    known_parts = _parts_cache("entity:" + extraction.language)
+    out = []
+    for entity in extraction.entities[:20]:
+        parts = known_parts.get(entity.name)
+        if parts is None:
+            parts = known_parts[entity.name] = _entity_parts(entity.name, extraction.language)
+        out.append((entity, parts))
+    return out
+
+
 def entity_tokens(extraction: Extraction) -> dict[str, tuple[float, float]]:
     """Tokens of extracted entity names (the extractor's canonical names cross
     languages): key → (rarity, prominence from the entity's salience)."""
     top = max((e.salience for e in extraction.entities), default=0.0) or 1.0
     out: dict[str, tuple[float, float]] = {}
-    known_parts = _parts_cache("entity:" + extraction.language)  # _entity_parts, remembered
-    for entity in extraction.entities[:20]:
-        parts = known_parts.get(entity.name)
-        if parts is None:
-            parts = known_parts[entity.name] = _entity_parts(entity.name, extraction.language)
+    for entity, parts in _entities_with_parts(extraction):
         if not parts:
             continue
         prominence = _prominence(entity.salience / top)
@@ -279,11 +289,7 @@ def organisation_names(extraction: Extraction) -> tuple[dict[str, tuple[float, f
     whole: dict[str, tuple[float, float]] = {}
     inside: set[str] = set()
     elsewhere: set[str] = set()
-    known_parts = _parts_cache("entity:" + extraction.language)
-    for entity in extraction.entities[:20]:
-        parts = known_parts.get(entity.name)
-        if parts is None:
-            parts = known_parts[entity.name] = _entity_parts(entity.name, extraction.language)
+    for entity, parts in _entities_with_parts(extraction):
         words = [key for key, _ in parts if key not in _LEGAL_FORMS]
         if entity.type != "ORG" or len(words) < 2:
             elsewhere.update(key for key, _ in parts)

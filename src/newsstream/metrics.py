@@ -40,6 +40,7 @@ class Metrics:
     broker_up: Gauge
     state_writes: Counter
     broker_errors: Counter
+    offset_gaps: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry | None = None, prefix: str = PREFIX) -> Metrics:
@@ -107,5 +108,10 @@ class Metrics:
             ),
             broker_errors=counter(
                 "broker_errors", "Failed broker operations (probes, sends).", ("operation",)
+            ),
+            offset_gaps=counter(
+                "offset_gaps",
+                "Gaps in the offsets an agent received: records the consumer skipped, by topic.",
+                ("topic",),
             ),
         )

@@ -309,6 +309,7 @@ def test_every_metric_moves_by_exactly_the_expected_amount(
             "events_extracted",
             "state_writes",
             "broker_errors",
+            "offset_gaps",
         )
     }
     assert checked == defined
@@ -362,6 +363,7 @@ def test_every_metric_moves_by_exactly_the_expected_amount(
     }
     assert list(changelog.values()) == [total("state_writes")], changelog
     assert by_label(s, f"{PREFIX}_broker_errors_total", "operation") == {}
+    assert by_label(s, f"{PREFIX}_offset_gaps_total", "topic") == {}
 
     # the counters agree with what really went out
     assert len(stories) == total("story_records_emitted")

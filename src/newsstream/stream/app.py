@@ -38,6 +38,8 @@ from newsstream.stream.handlers import (
     ingest_many,
 )
 from newsstream.stream.health import Readiness, install_broker_probe, install_health_pages
+from newsstream.stream.offset_gaps import OffsetGaps, batch_offsets
+from newsstream.stream.recovery_order import install as seek_before_fetching
 from newsstream.stream.tables import BatchedTableStore
 
 STORY_TABLE = "story-state"
@@ -58,6 +60,7 @@ class Pipeline:
     ingest: IngestHandler
     consolidate: ConsolidateHandler
     state: BatchedTableStore
+    offsets: OffsetGaps
     pool: ExtractionPool | None = None
 
     @property
@@ -102,6 +105,14 @@ class Pipeline:
                          type(err).__name__, err)
             logging.shutdown()
             os._exit(EXIT_SEND_FAILED)
+
+    def check_offsets(self, events: Any) -> None:
+        """Count and log records the consumer skipped (``offset_gaps``)."""
+        for gap in self.offsets.check(batch_offsets(events)):
+            self.metrics.offset_gaps.labels(gap.topic).inc()
+            log.error("offsets %d..%d of %s[%d] never reached this worker (%d records "
+                      "skipped by the consumer)", gap.expected, gap.got - 1, gap.topic,
+                      gap.partition, gap.skipped)  # fmt: skip
 
     def _settle(self, events: Any, out: Outgoing) -> None:
         """Before a batch: roll forward the journal of partitions new to this worker
@@ -205,8 +216,14 @@ def faust_config(settings: Settings) -> dict[str, Any]:
     return config
 
 
+def _committed(app: faust.App, topic: str, partition: int) -> int | None:
+    """The committed offset Faust sought the partition to (``None``: unknown or 0)."""
+    return app.consumer._committed_offset.get((topic, partition))
+
+
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> Pipeline:
     set_fetch_max_wait(settings.fetch_max_wait_ms)
+    seek_before_fetching()
     app = faust.App(settings.app_id, **faust_config(settings))
     metrics = Metrics.create(registry)
     setup_prometheus_sensors(app, registry=metrics.registry, name_prefix="newsstream_faust")
@@ -232,12 +249,14 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         ingest=IngestHandler(settings, metrics),
         consolidate=ConsolidateHandler(settings, metrics, state),
         state=state,
+        offsets=OffsetGaps(lambda topic, partition: _committed(app, topic, partition)),
         pool=ExtractionPool(settings.extract_processes) if settings.extract_processes else None,
     )
 
     @app.on_partitions_assigned.connect
     async def _assigned(sender: Any, *args: Any, **kwargs: Any) -> None:
         state.unsettle()  # a partition may come back with another worker's last batch
+        pipeline.offsets.reset()
 
     @app.on_before_shutdown.connect
     async def _stop_pool(sender: Any, **kwargs: Any) -> None:
@@ -249,6 +268,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.agent(topics["input"], name="ingest")
     async def ingest_agent(stream: Any) -> None:
         async for events in stream.take_events(size, within):
+            pipeline.check_offsets(events)
             with held(events), exit_on_batch_error("ingest"):  # acknowledged once delivered
                 await pipeline.deliver(await pipeline.ingest_batch(events))
 
@@ -257,6 +277,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         @app.agent(topics["cluster"], name="consolidate")
         async def consolidate_agent(stream: Any) -> None:
             async for events in stream.take_events(size, within):
+                pipeline.check_offsets(events)
                 with held(events), exit_on_batch_error("consolidate"):
                     await pipeline.deliver(pipeline.consolidate_batch(events))
 

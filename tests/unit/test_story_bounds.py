@@ -167,3 +167,30 @@ def test_merging_a_story_that_dropped_refs_moves_all_its_members() -> None:
     late = Article(id="late", title="Quite another matter", published_at=T0 + timedelta(days=120))
     engine.process(late, Extraction("en"))
     assert not any(k[:2] in ("a:", "m:") and k != "a:late" for k in store.data)
+
+
+def test_a_story_that_never_ends_keeps_the_markers_of_about_two_windows() -> None:
+    """A story active for ten windows forgets the markers of members dropped more than a
+    window ago: the markers stay bounded while every article still counts."""
+    rng = random.Random(5)
+    store = JsonStore()
+    engine = StoryEngine(store, EngineConfig(window=timedelta(days=1)))
+    per_day = 288  # one report every 5 minutes
+    articles = [follow_up(rng, n) for n in range(10 * per_day)]
+    markers = []
+    for n, (article, extraction) in enumerate(articles):
+        story_id = engine.process(article, extraction).story_id
+        if n % per_day == per_day - 1:
+            markers.append(sum(k.startswith("a:") for k in store.data))
+    assert engine.active_story_count() == 1
+    story = engine._load(story_id)
+    assert story is not None and story["n"] == len(articles) and story["forgot"] > 0
+    assert max(markers) <= 2 * per_day + RETAIN + DROP_BATCH, markers
+    assert max(markers[3:]) - min(markers[3:]) <= per_day, markers  # flat, not growing
+    assert markers[-1] < len(articles) / 3
+    # a member from the consumer's recent tail is still recognised when re-delivered
+    again = engine.process(*articles[-400])
+    assert again.decision == "redelivery" and again.story_id == story_id
+    # one forgotten nine windows ago counts as a new article (the documented horizon)
+    forgotten = engine.process(*articles[0])
+    assert forgotten.decision != "redelivery"

@@ -36,8 +36,9 @@ one changelog record per store value it really changed.
 Store keys: ``s:<story>`` story state (``core.story_state``); ``a:<article>``
 marker (story, content hash, change time, what the article contributed, and
 what its member ref carried); ``m:<story>:<n>`` ids of members whose refs the
-story dropped; ``k:…``/``h:…`` candidate index; ``b:<day>:<n>`` ageing buckets,
-``days``, ``clock``.
+story dropped, with the stream time they were dropped at (a story that stays
+active forgets them and their markers a window later); ``k:…``/``h:…``
+candidate index; ``b:<day>:<n>`` ageing buckets, ``days``, ``clock``.
 """
 
 from __future__ import annotations
@@ -429,15 +430,25 @@ class StoryEngine:
         self._drop_refs(story)
 
     def _drop_refs(self, story: Story) -> None:
-        """Drop the refs of old members once enough piled up, keeping their ids."""
+        """Drop the refs of old members once enough piled up, keeping their ids (with
+        the stream time they were dropped at, for ``_forget_old``)."""
         dropped = story_state.drop_old_refs(story)
         if dropped:
-            self._db.set(f"m:{story['id']}:{story['gone']}", dropped)
+            chunk = {"at": self.ageing.now(), "ids": dropped}
+            self._db.set(f"m:{story['id']}:{story['gone']}", chunk)
             story["gone"] += 1
 
-    def _dropped(self, story: Story) -> list[list[str]]:
-        """The chunks of ids of members whose refs the story dropped."""
-        return [self._db.get(f"m:{story['id']}:{n}") or [] for n in range(story["gone"])]
+    def _dropped(self, story: Story) -> list[tuple[int, float | None, list[str]]]:
+        """``(n, dropped at, ids)`` of each chunk of member ids whose refs the story
+        dropped and whose markers it still keeps, oldest first."""
+        chunks = []
+        for n in range(story.get("forgot", 0), story["gone"]):
+            value = self._db.get(f"m:{story['id']}:{n}")
+            if isinstance(value, dict):
+                chunks.append((n, float(value["at"]), list(value["ids"])))
+            elif value:  # a chunk written before chunks carried their time
+                chunks.append((n, None, list(value)))
+        return chunks
 
     def _repoint(self, loser: Story, survivor: Story) -> None:
         """A merge: the loser's members (and dropped ids) now belong to the survivor."""
@@ -445,25 +456,40 @@ class StoryEngine:
             marker = self._db.get(f"a:{member[ID]}")
             if marker is not None:
                 self._db.set(f"a:{member[ID]}", {**marker, "story": survivor["id"], "v": None})
-        for n, ids in enumerate(self._dropped(loser)):
+        for n, at, ids in self._dropped(loser):
             for article_id in ids:
                 marker = self._db.get(f"a:{article_id}")
                 if marker is not None and marker["story"] == loser["id"]:
                     self._db.set(f"a:{article_id}", {**marker, "story": survivor["id"], "v": None})
-            self._db.set(f"m:{survivor['id']}:{survivor['gone']}", ids)
+            chunk = {"at": self.ageing.now() if at is None else at, "ids": ids}
+            self._db.set(f"m:{survivor['id']}:{survivor['gone']}", chunk)
             survivor["gone"] += 1
             self._db.delete(f"m:{loser['id']}:{n}")
-        loser["gone"] = 0
+        loser["gone"] = loser["forgot"] = 0
 
-    def _forget_dropped(self, story: Story) -> None:
-        """Delete the dropped-id chunks and the markers that still point here."""
-        for n, ids in enumerate(self._dropped(story)):
+    def _forget_dropped(self, story: Story, before: float | None = None) -> None:
+        """Delete the dropped-id chunks and the markers that still point here: all of
+        them, or (``before``) the oldest ones dropped before that stream time."""
+        for n, at, ids in self._dropped(story):
+            if before is not None and (at is None or at >= before):
+                break
             for article_id in ids:
                 marker = self._db.get(f"a:{article_id}")
                 if marker is not None and marker["story"] == story["id"]:
                     self._db.delete(f"a:{article_id}")
             self._db.delete(f"m:{story['id']}:{n}")
-        story["gone"] = 0
+            story["forgot"] = n + 1
+        if before is None:
+            story["gone"] = story["forgot"] = 0
+
+    def _forget_old(self, story: Story) -> None:
+        """A story that stays active keeps a marker for each of its recent members
+        only. Markers of members whose refs were dropped more than a window ago
+        (stream time) are forgotten, so a story that runs for months holds at most
+        about two windows of markers. Re-deliveries come from the consumer's
+        uncommitted tail, minutes old. A re-delivery or a correction of an article
+        forgotten this way counts as a new article."""
+        self._forget_dropped(story, before=self.ageing.now() - self.config.window.total_seconds())
 
     def _choose_lead(self, story: Story) -> None:
         keys_of_member: dict[str, list[str]] = {}
@@ -536,6 +562,7 @@ class StoryEngine:
                 self._expire(story)
                 expired += 1
             else:
+                self._forget_old(story)
                 self.ageing.schedule(story)
                 self._db.set(f"s:{sid}", story)
         return expired

@@ -11,6 +11,8 @@ A story is one JSON-able dict (key ``s:<story id>``)::
     old       [earliest, latest] published of members whose refs were dropped
     gone      how many chunks of dropped member ids there are (``m:<story>:<n>``,
               written by the engine: expiry and merges reach their markers)
+    forgot    how many of the oldest chunks were forgotten with their markers (a
+              story active for more than its window)
     profile   aggregated evidence (core.profile)
     entities  entity table (core.entity_table)
     events    timeline (core.timeline)
@@ -73,6 +75,7 @@ def new_story(story_id: str) -> Story:
         "dups": 0,
         "old": None,
         "gone": 0,
+        "forgot": 0,
         "profile": profile.empty(),
         "entities": {},
         "events": [],
@@ -312,6 +315,7 @@ def upgrade(story: Story) -> Story:
     story["dups"] = sum(1 for m in story["members"] if m[DUP])
     story.setdefault("old", None)
     story.setdefault("gone", 0)
+    story.setdefault("forgot", 0)
     bands: list[str] = []
     for key in story.get("bands") or ():  # "h:<band>:<digest>", 16 per signature in order
         _, band, digest = key.split(":")

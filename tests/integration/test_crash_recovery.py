@@ -123,7 +123,8 @@ def offset_gaps(workdir: Path) -> list[str]:
 
 def check_outcome(settings: Settings, stream: Stream, workdir: Path) -> None:
     latest = asyncio.run(collect_stories(settings, stream.valid_ids, timeout=300))
-    assert not offset_gaps(workdir), offset_gaps(workdir)[:5]
+    gaps = offset_gaps(workdir)
+    assert not gaps, gaps[:5]
     live = [r for r in latest.values() if r.status != "merged"]
     # Records list a story's latest members (up to 300 refs); counts are exact.
     listed = Counter(a.id for r in live for a in r.articles)

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import os
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import faust
@@ -249,7 +250,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         ingest=IngestHandler(settings, metrics),
         consolidate=ConsolidateHandler(settings, metrics, state),
         state=state,
-        offsets=OffsetGaps(lambda topic, partition: _committed(app, topic, partition)),
+        offsets=OffsetGaps(partial(_committed, app)),
         pool=ExtractionPool(settings.extract_processes) if settings.extract_processes else None,
     )
 

@@ -17,10 +17,11 @@ a queue that the rebalance cleared). Right after step 1 the fetcher delivered
 1820-1869; step 2 reset the read offset to 1817 while the next record the
 fetcher delivered was 1870, and from then on the re-fetched 1817-1819 counted as
 already read and were dropped. The three articles were never consolidated and the
-partition's commit stalled at 1817. In another run the records delivered during
-step 2 sat in the queue that step 3 cleared, after the read offset had passed
-them; Faust's gap tracking then treated the hole as acknowledged and committed
-over it (16 articles lost for good).
+partition's commit stalled at 1817. Another run lost 98 articles the same way
+(committed 1978, delivered from 2076). Records delivered during step 2 can also sit
+in the queue that step 3 clears after the read offset passed them; Faust's gap
+tracking may then count the hole as acknowledged and commit over it (likely the
+cause of an earlier loss of 16 articles, not observed directly).
 
 ``install()`` makes step 1 wait until the whole method has finished: the stream
 partitions are resumed once the seek is done and the queues are cleared, so the

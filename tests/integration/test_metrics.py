@@ -29,7 +29,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from newsstream.core.extract import extract
 from newsstream.core.ports import DictStore
-from newsstream.core.stories import StoryEngine
+from newsstream.core.stories.engine import StoryEngine
 from newsstream.core.validate import parse_article
 from newsstream.dlq import DlqHeaders
 from newsstream.errors import ArticleRejected

@@ -7,10 +7,10 @@ import pickle
 import orjson
 
 from newsstream.benchmarks.synthetic import generate_articles
-from newsstream.core.article_facts import article_facts
 from newsstream.core.extract import extract
 from newsstream.core.ports import DictStore
-from newsstream.core.stories import StoryEngine
+from newsstream.core.stories.engine import StoryEngine
+from newsstream.core.stories.facts import article_facts
 from newsstream.models import Article
 
 

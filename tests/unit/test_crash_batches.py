@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from newsstream.benchmarks.synthetic import generate_articles
 from newsstream.core.extract import extract
 from newsstream.core.extracted import Extraction
-from newsstream.core.stories import StoryEngine
+from newsstream.core.stories.engine import StoryEngine
 from newsstream.models import Article, StoryRecord
 
 BATCH = 25

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsstream.core.entities import extract_entities
+from newsstream.core.entities.merge import extract_entities
 from newsstream.core.extract import extract
 from newsstream.core.extracted import Entity, Extraction
-from newsstream.core.sentences import segment
+from newsstream.core.text.sentences import segment
 from newsstream.models import Article
 
 

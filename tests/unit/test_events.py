@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from newsstream.core.dates import find_dates
 from newsstream.core.extract import extract
 from newsstream.core.extracted import Event
+from newsstream.core.text.dates import find_dates
 from newsstream.models import Article
 
 MONDAY = datetime(2024, 3, 4, 9, 30, tzinfo=UTC)

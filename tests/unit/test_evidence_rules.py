@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsstream.core import profile
-from newsstream.core.candidates import CandidateIndex
-from newsstream.core.evidence import (
+from newsstream.core.extracted import Entity, Extraction
+from newsstream.core.ports import DictStore
+from newsstream.core.stories import profile
+from newsstream.core.stories.candidates import CandidateIndex
+from newsstream.core.stories.evidence import (
     COMMON_NOUN_SHARE,
     ORG_PART_SHARE,
     Evidence,
@@ -19,9 +21,7 @@ from newsstream.core.evidence import (
     people_keys,
     rarity,
 )
-from newsstream.core.extracted import Entity, Extraction
-from newsstream.core.matching import MatchConfig, Score, score
-from newsstream.core.ports import DictStore
+from newsstream.core.stories.matching import MatchConfig, Score, score
 from newsstream.models import Article
 
 CONFIG = MatchConfig()

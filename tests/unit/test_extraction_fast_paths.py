@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsstream.core import dates, fingerprints, language, sentences
+from newsstream.core.entities.gazetteer import gazetteer
 from newsstream.core.extract import lead_sentence
-from newsstream.core.gazetteer import gazetteer
+from newsstream.core.text import dates, fingerprints, language, sentences
 
 PIECES = [
     *"aAbBzZäÄßéÉ0129_ -'’.&@:/,;!?…\"“”„»«()[]\n\t\u00a0+#€",

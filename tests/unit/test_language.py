@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsstream.core.language import UNDETERMINED, detect_language
+from newsstream.core.text.language import UNDETERMINED, detect_language
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,28 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsstream.core import entity_table, profile, timeline
-from newsstream.core.ageing import Ageing
-from newsstream.core.candidates import POSTING_CAP, CandidateIndex
-from newsstream.core.duplicates import band_keys, compact, containment, is_near_duplicate, jaccard
-from newsstream.core.evidence import Evidence, dates, fold, gather, name_tokens, numbers, rarity
 from newsstream.core.extracted import Entity, Event, Extraction
-from newsstream.core.matching import MatchConfig, overlap, people_conflict, ranked, score
 from newsstream.core.ports import DictStore
+from newsstream.core.stories import entity_table, profile, timeline
+from newsstream.core.stories.ageing import Ageing
+from newsstream.core.stories.candidates import POSTING_CAP, CandidateIndex
+from newsstream.core.stories.duplicates import (
+    band_keys,
+    compact,
+    containment,
+    is_near_duplicate,
+    jaccard,
+)
+from newsstream.core.stories.evidence import (
+    Evidence,
+    dates,
+    fold,
+    gather,
+    name_tokens,
+    numbers,
+    rarity,
+)
+from newsstream.core.stories.matching import MatchConfig, overlap, people_conflict, ranked, score
 from newsstream.models import Article
 
 CONFIG = MatchConfig()

@@ -9,9 +9,9 @@ from typing import Any
 import orjson
 
 from newsstream.core.extracted import Entity, Event, Extraction, Fingerprint
-from newsstream.core.fingerprints import fingerprint
 from newsstream.core.ports import DictStore
-from newsstream.core.stories import EngineConfig, StoryEngine
+from newsstream.core.stories.engine import EngineConfig, StoryEngine
+from newsstream.core.text.fingerprints import fingerprint
 from newsstream.models import Article, StoryRecord
 
 T0 = datetime(2023, 11, 17, 20, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ import orjson
 
 from newsstream.core.extracted import Entity, Event, Extraction, Fingerprint
 from newsstream.core.ports import DictStore
-from newsstream.core.stories import EngineConfig, StoryEngine
-from newsstream.core.story_state import DROP_BATCH, RETAIN
+from newsstream.core.stories.engine import EngineConfig, StoryEngine
+from newsstream.core.stories.state import DROP_BATCH, RETAIN
 from newsstream.models import Article
 from tests.unit.test_stories_engine import JsonStore
 

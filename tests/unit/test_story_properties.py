@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from newsstream.core.extract import extract
 from newsstream.core.extracted import Entity, Event, Extraction, Fingerprint
 from newsstream.core.ports import DictStore
-from newsstream.core.stories import EngineConfig, StoryEngine
+from newsstream.core.stories.engine import EngineConfig, StoryEngine
 from newsstream.models import Article, StoryRecord
 from tests.unit.test_stories_engine import JsonStore
 

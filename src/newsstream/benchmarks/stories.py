@@ -44,7 +44,7 @@ import orjson
 
 from newsstream.core.extracted import Entity, Event, Extraction, Fingerprint
 from newsstream.core.ports import DictStore
-from newsstream.core.stories import EngineConfig, StoryEngine
+from newsstream.core.stories.engine import EngineConfig, StoryEngine
 from newsstream.models import Article
 
 START = datetime(2024, 3, 1, tzinfo=UTC)

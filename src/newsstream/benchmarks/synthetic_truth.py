@@ -29,7 +29,7 @@ import orjson
 from newsstream.benchmarks.synthetic import iter_articles
 from newsstream.core.pipeline import process_article
 from newsstream.core.ports import DictStore
-from newsstream.core.stories import EngineConfig, StoryEngine
+from newsstream.core.stories.engine import EngineConfig, StoryEngine
 from newsstream.evaluation.stories import bcubed
 from newsstream.models import Article
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import re
 
-from newsstream.core.dates import load_patterns
-from newsstream.core.entities import analyze_entities, document_text
-from newsstream.core.events import analyze_events
+from newsstream.core.entities.gazetteer import gazetteer
+from newsstream.core.entities.merge import analyze_entities, document_text
+from newsstream.core.events.finder import analyze_events
+from newsstream.core.events.triggers import lexicon
 from newsstream.core.extracted import Extraction
-from newsstream.core.fingerprints import document_words, fingerprint_of
-from newsstream.core.frequency import table
-from newsstream.core.gazetteer import gazetteer
-from newsstream.core.language import detect_language, load_model
-from newsstream.core.sentences import segment
-from newsstream.core.triggers import lexicon
+from newsstream.core.text.dates import load_patterns
+from newsstream.core.text.fingerprints import document_words, fingerprint_of
+from newsstream.core.text.frequency import table
+from newsstream.core.text.language import detect_language, load_model
+from newsstream.core.text.sentences import segment
 from newsstream.models import Article
 
 # The lead is ``^(.{20,400}?[.!?])(?:\s|$)`` (DOTALL): up to the first end mark at index

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from newsstream.core.extract import extract
 from newsstream.core.ports import DictStore
-from newsstream.core.stories import EngineConfig, Outcome, StoryEngine
+from newsstream.core.stories.engine import EngineConfig, Outcome, StoryEngine
 from newsstream.models import Article, StoryRecord
 
 

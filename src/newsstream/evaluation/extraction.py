@@ -35,13 +35,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsstream.core.entities import analyze_entities, document_text
-from newsstream.core.events import analyze_events
+from newsstream.core.entities.merge import analyze_entities, document_text
+from newsstream.core.events.finder import analyze_events
 from newsstream.core.extract import extract, warm_up
 from newsstream.core.extracted import Event
-from newsstream.core.fingerprints import fingerprint
-from newsstream.core.language import detect_language
-from newsstream.core.sentences import segment
+from newsstream.core.text.fingerprints import fingerprint
+from newsstream.core.text.language import detect_language
+from newsstream.core.text.sentences import segment
 from newsstream.models import Article
 
 MICRO = "micro"

@@ -28,7 +28,7 @@ from typing import Any
 import orjson
 
 from newsstream.core.pipeline import replay
-from newsstream.core.stories import EngineConfig, Outcome
+from newsstream.core.stories.engine import EngineConfig, Outcome
 from newsstream.models import Article, StoryRecord
 
 KEPT_APART = ("confusable", "resumed")

@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from newsstream.core.article_facts import ArticleFacts, article_facts
 from newsstream.core.extract import extract
 from newsstream.core.extracted import Extraction
 from newsstream.core.ports import PrefixedStore, StateStore
-from newsstream.core.stories import EngineConfig, Outcome, StoryEngine
+from newsstream.core.stories.engine import EngineConfig, Outcome, StoryEngine
+from newsstream.core.stories.facts import ArticleFacts, article_facts
 from newsstream.core.validate import parse_article
 from newsstream.dlq import DlqHeaders
 from newsstream.errors import ArticleRejected, ProcessingFailed
@@ -68,7 +68,7 @@ class Extracted:
     """An article that passed validation, with its extraction (ingest → consolidate).
 
     ``facts`` are the article-local values the story engine needs
-    (``core.article_facts``), computed in the ingest stage so that extraction
+    (``core.stories.facts``), computed in the ingest stage so that extraction
     processes take them off the event loop; ``facts_s`` is what they cost (counted
     in the consolidate stage). They do not travel on the cluster topic: there the
     engine computes them itself.

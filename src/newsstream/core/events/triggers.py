@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from newsstream.core.lexicon import load_json
-from newsstream.core.sentences import Sentence
+from newsstream.core.text.lexicon import load_json
+from newsstream.core.text.sentences import Sentence
 
 MAX_GAP = 12
 VETO_WINDOW = 4

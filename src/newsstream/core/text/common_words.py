@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from newsstream.core import frequency as word_frequency
-from newsstream.core.frequency import zipf
-from newsstream.core.lexicon import load_json
+from newsstream.core.text import frequency as word_frequency
+from newsstream.core.text.frequency import zipf
+from newsstream.core.text.lexicon import load_json
 
 GERMAN_COMMON = 3.3
 NAME_SLOT_COMMON = 3.4  # "aus Versehen" (3.5) is a noun, "und Kaufland" (3.3) a name

@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 import orjson
 
-from newsstream.core.duplicates import band_digests, compact, keys_of
-from newsstream.core.evidence import Evidence, gather, word_count
 from newsstream.core.extracted import Extraction
+from newsstream.core.stories.duplicates import band_digests, compact, keys_of
+from newsstream.core.stories.evidence import Evidence, gather, word_count
 from newsstream.models import Article
 
 CONTENT_FIELDS = frozenset(

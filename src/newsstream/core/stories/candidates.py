@@ -9,7 +9,7 @@ article does not grow with the number of active stories:
   ``POSTING_CAP`` stories that entered it last. An article looks up its
   ``PROBE_KEYS`` heaviest keys and the stories hit by the most weight win.
 - ``h:<band>:<digest>`` → ids of stories that hold a member with that MinHash
-  band (``core.duplicates``): wire copies are found even when they name
+  band (``core.stories.duplicates``): wire copies are found even when they name
   nothing the index knows. A story keeps the band digests of the originals
   it indexed (one string per signature) to leave the lists again.
 
@@ -24,9 +24,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
-from newsstream.core.duplicates import keys_of
-from newsstream.core.evidence import Evidence
 from newsstream.core.ports import StateStore
+from newsstream.core.stories.duplicates import keys_of
+from newsstream.core.stories.evidence import Evidence
 
 STORY_KEYS = 32  # keys one story may index
 NEW_KEYS_PER_ARTICLE = 8  # of which one article adds at most

@@ -16,8 +16,8 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from newsstream.core.evidence import fold
 from newsstream.core.extracted import Entity
+from newsstream.core.stories.evidence import fold
 from newsstream.models import EntityRef
 
 MAX_ENTITIES = 60

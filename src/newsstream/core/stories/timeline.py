@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from newsstream.core.evidence import fold
 from newsstream.core.extracted import Event
+from newsstream.core.stories.evidence import fold
 from newsstream.models import StoryEvent
 
 MAX_EVENTS = 40

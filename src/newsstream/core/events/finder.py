@@ -23,17 +23,17 @@ from dataclasses import replace
 from datetime import datetime
 from functools import cache
 
-from newsstream.core.common_words import word_set
-from newsstream.core.dates import as_datetime, find_dates
-from newsstream.core.event_actors import find_actors, person_agent
-from newsstream.core.event_context import EventContext, SentenceView, verb_final
-from newsstream.core.event_merge import Draft, merge
-from newsstream.core.event_organisations import PERSON_TYPES, find_organization, find_target
-from newsstream.core.event_scope import assertion_penalty
+from newsstream.core.entities.mentions import Mention
+from newsstream.core.events.actors import find_actors, person_agent
+from newsstream.core.events.context import EventContext, SentenceView, verb_final
+from newsstream.core.events.merge import Draft, merge
+from newsstream.core.events.organisations import PERSON_TYPES, find_organization, find_target
+from newsstream.core.events.scope import assertion_penalty
+from newsstream.core.events.triggers import Hit, find_triggers
 from newsstream.core.extracted import Entity, Event
-from newsstream.core.mentions import Mention
-from newsstream.core.sentences import Sentence
-from newsstream.core.triggers import Hit, find_triggers
+from newsstream.core.text.common_words import word_set
+from newsstream.core.text.dates import as_datetime, find_dates
+from newsstream.core.text.sentences import Sentence
 
 INTERIM_WINDOW = 4
 INTERIM_ROLES = frozenset({"CEO", "chairman", "head coach", "CFO", "CTO", "managing director"})

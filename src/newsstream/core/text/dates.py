@@ -21,7 +21,7 @@ from functools import cache
 
 import ahocorasick
 
-from newsstream.core.lexicon import load_json
+from newsstream.core.text.lexicon import load_json
 
 FUTURE_SLACK_DAYS = 7
 

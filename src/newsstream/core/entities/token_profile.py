@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from newsstream.core.common_words import german_common, is_common, stop_capitals, word_set
-from newsstream.core.frequency import zipf
-from newsstream.core.gazetteer import Entry, gazetteer, strip_possessive
+from newsstream.core.entities.gazetteer import Entry, gazetteer, strip_possessive
+from newsstream.core.text.common_words import german_common, is_common, stop_capitals, word_set
+from newsstream.core.text.frequency import zipf
 
 CACHE_SIZE = 1 << 17
 ACRONYM_COMMON = 3.5

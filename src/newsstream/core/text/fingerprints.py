@@ -19,7 +19,7 @@ import numpy as np
 from datasketch import MinHash
 
 from newsstream.core.extracted import Fingerprint
-from newsstream.core.sentences import Sentence
+from newsstream.core.text.sentences import Sentence
 
 NUM_PERM = 64
 SHINGLE_SIZE = 3

@@ -23,7 +23,7 @@ the article's main people: matching asks whether what the article is *about*
 is in a story, not only whether a name appears somewhere. Words of one
 language (the fingerprint's keyword vector) are kept apart as ``terms``: they
 only compare articles of the same language. The word lists are wordfreq's, via
-``core.frequency``. Pure and deterministic; lookups are cached.
+``core.text.frequency``. Pure and deterministic; lookups are cached.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsstream.core.common_words import german_common
 from newsstream.core.extracted import Entity, Extraction
-from newsstream.core.frequency import zipf
+from newsstream.core.text.common_words import german_common
+from newsstream.core.text.frequency import zipf
 from newsstream.models import Article
 
 MAX_KEYS = 40

@@ -17,15 +17,15 @@
 
 from __future__ import annotations
 
-from newsstream.core.event_context import (
+from newsstream.core.entities.mentions import Mention
+from newsstream.core.events.context import (
     PUNCT_BREAKS,
     EventContext,
     SentenceView,
     nearest,
     verb_final,
 )
-from newsstream.core.mentions import Mention
-from newsstream.core.triggers import Hit
+from newsstream.core.events.triggers import Hit
 
 PERSON_TYPES = frozenset(
     {"dismissal", "resignation", "appointment", "hiring", "return", "death", "election"}

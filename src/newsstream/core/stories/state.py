@@ -13,9 +13,9 @@ A story is one JSON-able dict (key ``s:<story id>``)::
               written by the engine: expiry and merges reach their markers)
     forgot    how many of the oldest chunks were forgotten with their markers (a
               story active for more than its window)
-    profile   aggregated evidence (core.profile)
-    entities  entity table (core.entity_table)
-    events    timeline (core.timeline)
+    profile   aggregated evidence (core.stories.profile)
+    entities  entity table (core.stories.entity_table)
+    events    timeline (core.stories.timeline)
     sigs      [article id, compact MinHash, shingle count] of the latest originals
     founder   the first article's evidence keys (merges compare these)
     lead      the representative member: id, title, summary, keys
@@ -39,9 +39,9 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from newsstream.core import entity_table, profile, timeline
-from newsstream.core.evidence import Evidence, fold
 from newsstream.core.extracted import Extraction
+from newsstream.core.stories import entity_table, profile, timeline
+from newsstream.core.stories.evidence import Evidence, fold
 from newsstream.models import Article
 
 SIG_KEEP = 8  # signatures of recent originals kept for the near-duplicate test

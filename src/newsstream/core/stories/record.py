@@ -5,7 +5,7 @@ re-emits exactly the record (and version) that was emitted before. Members are
 listed in publication order (the latest ``story_state.RETAIN`` of a bigger
 story, with the originals their near-duplicates point to; ``article_count``
 stays the true count); entities and the timeline come from their aggregated
-tables (``core.entity_table``, ``core.timeline``); languages, sources and
+tables (``core.stories.entity_table``, ``core.stories.timeline``); languages, sources and
 counts from the story's counters, so nothing here walks all members.
 
 The models are assembled from data the engine produced and checked itself, the
@@ -23,10 +23,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from newsstream.core import story_state
-from newsstream.core.entity_table import entity_dicts
-from newsstream.core.story_state import DUP, ID, LANG, PUBLISHED, PUBLISHED_AT, SOURCE, TITLE, URL
-from newsstream.core.timeline import event_dicts
+from newsstream.core.stories import state as story_state
+from newsstream.core.stories.entity_table import entity_dicts
+from newsstream.core.stories.state import DUP, ID, LANG, PUBLISHED, PUBLISHED_AT, SOURCE, TITLE, URL
+from newsstream.core.stories.timeline import event_dicts
 from newsstream.models import ArticleRef, EntityRef, StoryEvent, StoryRecord
 
 Model = TypeVar("Model", bound=BaseModel)

@@ -22,18 +22,18 @@ store (nothing that decides is kept outside the store). Decisions:
 - ``created``: otherwise a new story.
 
 Cost per article does not grow with the number of active stories: candidates
-come from bounded inverted indexes (``core.candidates``), each candidate is
-scored against its compact profile (``core.profile``), and stories that went
-quiet for ``window`` leave the store (``core.ageing``). Nor does it grow with
+come from bounded inverted indexes (``core.stories.candidates``), each candidate is
+scored against its compact profile (``core.stories.profile``), and stories that went
+quiet for ``window`` leave the store (``core.stories.ageing``). Nor does it grow with
 a story's size: a story keeps its latest member refs and aggregates
-(``core.story_state``), and its record is built from those (``core.record``).
+(``core.stories.state``), and its record is built from those (``core.stories.record``).
 
 Writes: every change of one ``process`` call goes to a write batch and reaches
 the store once per key when the call ends (a story touched three times is one
 ``set``; deleting a key that is not there is no write), so each article costs
 one changelog record per store value it really changed.
 
-Store keys: ``s:<story>`` story state (``core.story_state``); ``a:<article>``
+Store keys: ``s:<story>`` story state (``core.stories.state``); ``a:<article>``
 marker (story, content hash, change time, what the article contributed, and
 what its member ref carried); ``m:<story>:<n>`` ids of members whose refs the
 story dropped, with the stream time they were dropped at (a story that stays
@@ -48,9 +48,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from newsstream.core import story_state
-from newsstream.core.ageing import Ageing
-from newsstream.core.article_facts import (
+from newsstream.core.extracted import Extraction
+from newsstream.core.ports import StateStore
+from newsstream.core.stories import state as story_state
+from newsstream.core.stories.ageing import Ageing
+from newsstream.core.stories.candidates import MIN_INDEX_WEIGHT, CandidateIndex
+from newsstream.core.stories.duplicates import is_near_duplicate, similarities
+from newsstream.core.stories.evidence import Evidence
+from newsstream.core.stories.facts import (
     CONTENT_FIELDS,
     ArticleFacts,
     article_facts,
@@ -58,14 +63,9 @@ from newsstream.core.article_facts import (
     content_hash,
     timestamp,
 )
-from newsstream.core.candidates import MIN_INDEX_WEIGHT, CandidateIndex
-from newsstream.core.duplicates import is_near_duplicate, similarities
-from newsstream.core.evidence import Evidence
-from newsstream.core.extracted import Extraction
-from newsstream.core.matching import MatchConfig, Probe, bridged, probe, ranked, score_probe
-from newsstream.core.ports import StateStore
-from newsstream.core.record import build_record
-from newsstream.core.story_state import ID, TITLE, Story
+from newsstream.core.stories.matching import MatchConfig, Probe, bridged, probe, ranked, score_probe
+from newsstream.core.stories.record import build_record
+from newsstream.core.stories.state import ID, TITLE, Story
 from newsstream.models import Article, StoryRecord
 
 __all__ = ["CONTENT_FIELDS", "EngineConfig", "Outcome", "StoryEngine", "content_hash"]
@@ -193,7 +193,7 @@ class StoryEngine:
     def process(
         self, article: Article, extraction: Extraction, facts: ArticleFacts | None = None
     ) -> Outcome:
-        """Place one article. ``facts`` (``core.article_facts``), when given, are the
+        """Place one article. ``facts`` (``core.stories.facts``), when given, are the
         article-local values computed ahead; the outcome is the same without them."""
         try:
             expired = self._age(story_state.epoch(article))

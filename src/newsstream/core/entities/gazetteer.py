@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from newsstream.core.frequency import zipf
-from newsstream.core.lexicon import load_aliases, load_json, load_mapping, load_words
-from newsstream.core.sentences import TOKEN
+from newsstream.core.text.frequency import zipf
+from newsstream.core.text.lexicon import load_aliases, load_json, load_mapping, load_words
+from newsstream.core.text.sentences import TOKEN
 
 _TABLES = (
     ("organizations.tsv", "ORG"),

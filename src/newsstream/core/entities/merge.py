@@ -22,11 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from newsstream.core.entities.gazetteer import gazetteer
+from newsstream.core.entities.mentions import Mention, MentionFinder
 from newsstream.core.extracted import Entity
-from newsstream.core.frequency import zipf
-from newsstream.core.gazetteer import gazetteer
-from newsstream.core.mentions import Mention, MentionFinder
-from newsstream.core.sentences import Sentence, segment
+from newsstream.core.text.frequency import zipf
+from newsstream.core.text.sentences import Sentence, segment
 
 RARE_WORD = 2.0
 TITLE_WEIGHT = 3.0

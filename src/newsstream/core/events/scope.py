@@ -16,8 +16,8 @@
 
 from __future__ import annotations
 
-from newsstream.core.event_context import EventContext, SentenceView
-from newsstream.core.triggers import Hit
+from newsstream.core.events.context import EventContext, SentenceView
+from newsstream.core.events.triggers import Hit
 
 INDEFINITE = frozenset({"a", "an", "eine", "einer", "einen", "einem", "eines"})
 NOT_A_NEGATION_BEFORE = frozenset({"nur", "only", "just", "länger"})

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress
 
-from newsstream.core.common_words import german_common, german_rare_word, is_common, word_set
-from newsstream.core.frequency import zipf
-from newsstream.core.gazetteer import Entry, Gazetteer, gazetteer, strip_possessive
-from newsstream.core.sentences import Sentence
-from newsstream.core.token_profile import TokenProfile, profiles
+from newsstream.core.entities.gazetteer import Entry, Gazetteer, gazetteer, strip_possessive
+from newsstream.core.entities.token_profile import TokenProfile, profiles
+from newsstream.core.text.common_words import german_common, german_rare_word, is_common, word_set
+from newsstream.core.text.frequency import zipf
+from newsstream.core.text.sentences import Sentence
 
 MAX_RUN = 5
 TITLE_CASE_SHARE = 0.75

@@ -1,7 +1,7 @@
 """Scores between an article's evidence and a story's profile, and between stories.
 
 An article belongs to a story when they share enough *language-neutral*
-evidence: names, numbers, dates, events with their actors (``core.evidence``).
+evidence: names, numbers, dates, events with their actors (``core.stories.evidence``).
 
 - **Score**: the summed weight of the keys they share, each key at the higher
   of its two weights (a name that looks like a German word but is plainly a
@@ -20,7 +20,7 @@ evidence: names, numbers, dates, events with their actors (``core.evidence``).
   another player sold by the same club), a much higher score is needed.
 - **Bridging**: two stories merge only when an article fits both, the weaker
   fit is at least half the stronger, the stories' evidence then overlaps, and
-  their first articles already shared a name (``core.stories``): roundups
+  their first articles already shared a name (``core.stories.engine``): roundups
   naming two stories, or a Microsoft product launch next to Microsoft hiring
   Sam Altman, do not merge them.
 """
@@ -31,8 +31,8 @@ import math
 from collections.abc import Container
 from dataclasses import dataclass
 
-from newsstream.core.evidence import Evidence
-from newsstream.core.profile import Profile, norm
+from newsstream.core.stories.evidence import Evidence
+from newsstream.core.stories.profile import Profile, norm
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@
 
 from __future__ import annotations
 
-from newsstream.core.common_words import word_set
-from newsstream.core.event_context import EventContext, SentenceView, nearest, verb_final
-from newsstream.core.mentions import Mention
-from newsstream.core.triggers import Hit
+from newsstream.core.entities.mentions import Mention
+from newsstream.core.events.context import EventContext, SentenceView, nearest, verb_final
+from newsstream.core.events.triggers import Hit
+from newsstream.core.text.common_words import word_set
 
 CONJUNCTIONS = frozenset({",", "and", "und", "sowie", "&"})
 AGENT_MARKERS = frozenset({"by", "von", "vom", "durch"})

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsstream.core.event_organisations import PERSON_TYPES
+from newsstream.core.events.organisations import PERSON_TYPES
 
 SPECIFIC_POSTS = frozenset({"hiring", "return", "election"})
 ALSO = frozenset({"also", "auch", "ebenfalls", "too"})

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from newsstream.core.common_words import word_set
-from newsstream.core.dates import DateMention
+from newsstream.core.entities.gazetteer import gazetteer
+from newsstream.core.entities.mentions import Mention
+from newsstream.core.events.triggers import CLAUSE_END, Hit
 from newsstream.core.extracted import Entity
-from newsstream.core.gazetteer import gazetteer
-from newsstream.core.mentions import Mention
-from newsstream.core.sentences import Sentence
-from newsstream.core.triggers import CLAUSE_END, Hit
+from newsstream.core.text.common_words import word_set
+from newsstream.core.text.dates import DateMention
+from newsstream.core.text.sentences import Sentence
 
 PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—", '"', "„", "“", "”", "»", "«"})
 HARD_BREAKS = frozenset({";", ":", "–", "—", "(", ")"})

@@ -127,15 +127,23 @@ def test_follow_ups_to_a_big_story_write_a_few_values() -> None:
 def test_an_expired_big_story_leaves_nothing_behind() -> None:
     rng = random.Random(5)
     store = DictStore()
-    engine = StoryEngine(store, EngineConfig(window=timedelta(days=7)))
+    config = EngineConfig(window=timedelta(days=7), redelivery_horizon=2)
+    engine = StoryEngine(store, config)
     for n in range(RETAIN + 3 * DROP_BATCH):
         engine.process(*follow_up(rng, n))
     assert any(k.startswith("m:") for k in store.data)
     late = Article(id="late", title="Quite another matter", published_at=T0 + timedelta(days=90))
     outcome = engine.process(late, Extraction("en"))
     assert outcome.expired == 1
-    left = {k for k in store.data if k[:2] in ("s:", "a:", "m:", "k:", "h:")}
-    assert left == {f"s:{outcome.story_id}", "a:late"}
+    gone = {k for k, v in store.data.items() if k[:2] == "a:" and v.get("gone")}
+    assert RETAIN <= len(gone) < RETAIN + DROP_BATCH  # the listed members, kept a while
+    left = {k for k in store.data if k[:2] in ("s:", "m:", "k:", "h:")}
+    assert left == {f"s:{outcome.story_id}"}
+    for n in range(2):  # ... for ``redelivery_horizon`` more articles
+        other = Article(id=f"o{n}", title="Quite another matter", published_at=late.published_at)
+        engine.process(other, Extraction("en"))
+    left = {k for k in store.data if k[:2] in ("s:", "a:", "m:", "k:", "h:", "g:")}
+    assert left == {f"s:{outcome.story_id}", "a:late", "a:o0", "a:o1"}
 
 
 def test_merging_a_story_that_dropped_refs_moves_all_its_members() -> None:
@@ -166,7 +174,9 @@ def test_merging_a_story_that_dropped_refs_moves_all_its_members() -> None:
     # and leaves with it
     late = Article(id="late", title="Quite another matter", published_at=T0 + timedelta(days=120))
     engine.process(late, Extraction("en"))
-    assert not any(k[:2] in ("a:", "m:") and k != "a:late" for k in store.data)
+    assert not any(k[:2] == "m:" for k in store.data)
+    markers = {k: v for k, v in store.data.items() if k[:2] == "a:" and k != "a:late"}
+    assert len(markers) == RETAIN and all(b'"gone":true' in v for v in markers.values())
 
 
 def test_a_story_that_never_ends_keeps_the_markers_of_about_two_windows() -> None:

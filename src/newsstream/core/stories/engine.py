@@ -63,9 +63,11 @@ from newsstream.core.stories.facts import (
     content_hash,
     timestamp,
 )
+from newsstream.core.stories.markers import Markers
 from newsstream.core.stories.matching import MatchConfig, Probe, bridged, probe, ranked, score_probe
 from newsstream.core.stories.record import build_record
 from newsstream.core.stories.state import ID, TITLE, Story
+from newsstream.core.stories.write_batch import WriteBatch
 from newsstream.models import Article, StoryRecord
 
 __all__ = ["CONTENT_FIELDS", "EngineConfig", "Outcome", "StoryEngine", "content_hash"]
@@ -78,6 +80,7 @@ class EngineConfig:
     window: timedelta = timedelta(days=30)
     match: MatchConfig = field(default_factory=MatchConfig)
     pinned_signatures: int = 3  # originals per story whose LSH bands are indexed
+    redelivery_horizon: int = 20_000  # articles an expired story's markers are kept for
 
 
 @dataclass(slots=True)
@@ -143,134 +146,77 @@ class Incoming:
         )
 
 
-_GONE = object()
-
-
-class _Batch:
-    """The store as one ``process`` call sees it: reads go through, changes are
-    kept and reach the store once per key (``flush``)."""
-
-    __slots__ = ("changes", "read", "store")
-
-    def __init__(self, store: StateStore) -> None:
-        self.store = store
-        self.read = store.get
-        self.changes: dict[str, Any] = {}
-
-    def get(self, key: str) -> Any | None:
-        value = self.changes.get(key, self)
-        if value is self:
-            return self.read(key)
-        return None if value is _GONE else value
-
-    def set(self, key: str, value: Any) -> None:
-        self.changes[key] = value
-
-    def delete(self, key: str) -> None:
-        self.changes[key] = _GONE
-
-    def flush(self) -> None:
-        store = self.store
-        for key, value in self.changes.items():
-            if value is not _GONE:
-                store.set(key, value)
-            elif store.get(key) is not None:
-                store.delete(key)
-        self.changes.clear()
-
-
 class StoryEngine:
     """Online story consolidation over a ``StateStore``."""
 
     def __init__(self, store: StateStore, config: EngineConfig | None = None) -> None:
         self.store = store
         self.config = config or EngineConfig()
-        self._db = _Batch(store)
+        self._db = WriteBatch(store)
         self.index = CandidateIndex(self._db)
         self.ageing = Ageing(self._db, self.config.window)
+        window = self.config.window.total_seconds()
+        self.markers = Markers(self._db, self.ageing, window, self.config.redelivery_horizon)
 
     # ------------------------------------------------------------------ public
     def process(
         self, article: Article, extraction: Extraction, facts: ArticleFacts | None = None
     ) -> Outcome:
         """Place one article. ``facts`` (``core.stories.facts``), when given, are the
-        article-local values computed ahead; the outcome is the same without them."""
+        article-local values computed ahead; the outcome is the same without them.
+
+        All or nothing: the call works on private copies of the stories it changes
+        (``WriteBatch.edit``) and on a write batch; only when it returns do the changes reach
+        the store. If anything raises, the store is exactly as it was, so replaying
+        the article later gives the result it would have had."""
         try:
-            expired = self._age(story_state.epoch(article))
-            marker = self._db.get(f"a:{article.id}")
-            if marker is not None and self._write_lost(marker):
-                # A crash kept the marker but not the story write that added the
-                # article: place it again (its re-delivery brought it back).
-                self._db.delete(f"a:{article.id}")
-                marker = None
-            outcome = self._redelivered(article, marker) if marker is not None else None
-            if outcome is None:  # not a re-delivery: only now is the article analysed
-                incoming = Incoming.of(article, extraction, self.config.match, facts)
-                seen = marker is not None
-                outcome = self._seen_before(incoming, marker) if seen else self._place(incoming)
-            outcome.expired = expired
-            return outcome
-        finally:  # what changed in memory also reaches the store (and its changelog)
-            self._db.flush()
+            outcome = self._decide(article, extraction, facts)
+        except BaseException:
+            self._db.discard()
+            raise
+        self._db.flush()
+        return outcome
+
+    def _decide(
+        self, article: Article, extraction: Extraction, facts: ArticleFacts | None
+    ) -> Outcome:
+        self.markers.tick()
+        expired = self._age(story_state.epoch(article))
+        marker = self.markers.get(article.id)
+        outcome = self._redelivered(article, marker) if marker is not None else None
+        if outcome is None:  # not a re-delivery: only now is the article analysed
+            incoming = Incoming.of(article, extraction, self.config.match, facts)
+            seen = marker is not None
+            outcome = self._seen_before(incoming, marker) if seen else self._place(incoming)
+        outcome.expired = expired
+        return outcome
 
     def active_story_count(self) -> int:
         return self.ageing.active()
 
     # --------------------------------------------------------------- decisions
-    def _write_lost(self, marker: dict[str, Any]) -> bool:
-        """True when the marker's story never reached the version that added the article.
-
-        Both are written at the end of the same batch, each key once, in the order
-        the batch first touched them, to one changelog partition; after a crash the
-        changelog holds a prefix of those writes. A marker that survived while its
-        story's write did not leaves the story older than the marker says (or gone).
-        """
-        added_at = marker.get("v")
-        if added_at is None:
-            return False
-        story = self._load(marker["story"])
-        return story is None or int(story.get("version", 0)) <= int(added_at)
-
-    def _already_listed(self, incoming: Incoming, stories: dict[str, Story]) -> Outcome | None:
-        """A crash kept a story write but lost the article's marker (the opposite of
-        ``_write_lost``): a candidate story already lists the article. Restore the
-        marker and treat it as a re-delivery instead of counting the article twice."""
-        article_id = incoming.article.id
-        for story in stories.values():
-            if any(m[story_state.ID] == article_id for m in story["members"][-64:]):
-                self._db.set(
-                    f"a:{article_id}",
-                    {
-                        "story": story["id"],
-                        "v": None,
-                        "hash": incoming.digest,
-                        "changed": incoming.changed,
-                        "share": {},
-                        "summary": incoming.extraction.lead[:MAX_SUMMARY],
-                    },
-                )
-                return Outcome("redelivery", story["id"], [build_record(story)])
-        return None
-
     def _redelivered(self, article: Article, marker: dict[str, Any]) -> Outcome | None:
-        """Same content again (or an older copy): its story's current record."""
-        story = self._load(marker["story"])
-        if story is None:
-            return None
+        """Same content again (or an older copy): its story's current record. An
+        article of a story that expired since (a gone marker) changes nothing and
+        emits nothing: the story's last record, already published, lists it."""
         stale = float(marker["changed"]) > _ts(_change_time(article))
-        if marker["hash"] == content_hash(article) or stale:
-            return Outcome("redelivery", story["id"], [build_record(story)])
-        return None
+        same = marker["hash"] == content_hash(article) or stale
+        if marker.get("gone"):
+            return Outcome("redelivery", marker["story"]) if same else None
+        story = self._load(marker["story"])
+        if story is None or not same:
+            return None
+        return Outcome("redelivery", story["id"], [build_record(story)])
 
     def _seen_before(self, incoming: Incoming, marker: dict[str, Any]) -> Outcome:
         article = incoming.article
-        story = self._load(marker["story"])
-        if story is None:  # defensive: markers leave with their story
-            self._db.delete(f"a:{article.id}")
+        story = self._edit(marker["story"])
+        if not story:  # defensive: markers leave with their story
+            self.markers.delete(article.id)
             return self._place(incoming)
         if story_state.remove_member(story, article.id, marker):
             self._choose_lead(story)
-        self._db.delete(f"a:{article.id}")
+        self.markers.delete(article.id)
         outcome = self._place(incoming, home=story)
         outcome.decision = "correction"
         if outcome.story_id == story["id"] or story.get("status") == "merged":
@@ -288,10 +234,6 @@ class StoryEngine:
     def _place(self, incoming: Incoming, home: Story | None = None) -> Outcome:
         config = self.config.match
         stories, banded = self._candidates(incoming, home)
-        if home is None:
-            holder = self._already_listed(incoming, stories)
-            if holder is not None:
-                return holder
         found = incoming.probe
         scores = {
             sid: score_probe(found, s["profile"], config, s["people"]) for sid, s in stories.items()
@@ -309,7 +251,7 @@ class StoryEngine:
             if home is not None and not home["n"]:
                 return self._join(incoming, home, "joined")  # it was alone there: stay
             return self._create(incoming, corrected=home is not None)
-        best = stories[order[0][0]]
+        best = stories[order[0][0]] = self._edit(order[0][0])
         self._attach(incoming, best, None)
         profiles = {sid: s["profile"] for sid, s in stories.items()}
         group = [best]
@@ -319,7 +261,7 @@ class StoryEngine:
             # unrelated stories do not make them one
             common = story_state.shared_founders(best, other, config.merge_founder_weight)
             if common and bridged(order[0], (sid, found_score), profiles, config):
-                group.append(other)
+                group.append(self._edit(sid))
         when = _change_time(incoming.article)
         survivor = max(group, key=lambda s: (s["n"], -s["first"], s["id"]))
         records = [self._merge(loser, survivor, when) for loser in group if loser is not survivor]
@@ -330,6 +272,7 @@ class StoryEngine:
     def _join(
         self, incoming: Incoming, story: Story, decision: str, duplicate_of: str | None = None
     ) -> Outcome:
+        story = self._edit(story["id"])
         self._attach(incoming, story, duplicate_of)
         record = self._bump(story, _change_time(incoming.article))
         return Outcome(decision, story["id"], [record], updated=1)
@@ -347,8 +290,8 @@ class StoryEngine:
         story_state.absorb(survivor, loser)
         self.index.forget(loser)
         self.index.index_keys(survivor, keys)
-        self._repoint(loser, survivor)
-        self._drop_refs(survivor)
+        self.markers.repoint(loser, survivor)
+        self.markers.drop_refs(survivor, story_state.drop_old_refs(survivor))
         loser["merged_into"] = survivor["id"]
         return self._retire(loser, when)
 
@@ -416,7 +359,6 @@ class StoryEngine:
         self.index.index_keys(story, weighty)
         marker = {
             "story": story["id"],
-            "v": story["version"],  # the story version before this article's bump
             "hash": incoming.digest,
             "changed": incoming.changed,
             "share": share,
@@ -426,76 +368,14 @@ class StoryEngine:
             marker["src"] = article.source
         if duplicate_of:
             marker["dup"] = duplicate_of
-        self._db.set(f"a:{article.id}", marker)
-        self._drop_refs(story)
-
-    def _drop_refs(self, story: Story) -> None:
-        """Drop the refs of old members once enough piled up, keeping their ids (with
-        the stream time they were dropped at, for ``_forget_old``)."""
-        dropped = story_state.drop_old_refs(story)
-        if dropped:
-            chunk = {"at": self.ageing.now(), "ids": dropped}
-            self._db.set(f"m:{story['id']}:{story['gone']}", chunk)
-            story["gone"] += 1
-
-    def _dropped(self, story: Story) -> list[tuple[int, float | None, list[str]]]:
-        """``(n, dropped at, ids)`` of each chunk of member ids whose refs the story
-        dropped and whose markers it still keeps, oldest first."""
-        chunks = []
-        for n in range(story.get("forgot", 0), story["gone"]):
-            value = self._db.get(f"m:{story['id']}:{n}")
-            if isinstance(value, dict):
-                chunks.append((n, float(value["at"]), list(value["ids"])))
-            elif value:  # a chunk written before chunks carried their time
-                chunks.append((n, None, list(value)))
-        return chunks
-
-    def _repoint(self, loser: Story, survivor: Story) -> None:
-        """A merge: the loser's members (and dropped ids) now belong to the survivor."""
-        for member in loser["members"]:
-            marker = self._db.get(f"a:{member[ID]}")
-            if marker is not None:
-                self._db.set(f"a:{member[ID]}", {**marker, "story": survivor["id"], "v": None})
-        for n, at, ids in self._dropped(loser):
-            for article_id in ids:
-                marker = self._db.get(f"a:{article_id}")
-                if marker is not None and marker["story"] == loser["id"]:
-                    self._db.set(f"a:{article_id}", {**marker, "story": survivor["id"], "v": None})
-            chunk = {"at": self.ageing.now() if at is None else at, "ids": ids}
-            self._db.set(f"m:{survivor['id']}:{survivor['gone']}", chunk)
-            survivor["gone"] += 1
-            self._db.delete(f"m:{loser['id']}:{n}")
-        loser["gone"] = loser["forgot"] = 0
-
-    def _forget_dropped(self, story: Story, before: float | None = None) -> None:
-        """Delete the dropped-id chunks and the markers that still point here: all of
-        them, or (``before``) the oldest ones dropped before that stream time."""
-        for n, at, ids in self._dropped(story):
-            if before is not None and (at is None or at >= before):
-                break
-            for article_id in ids:
-                marker = self._db.get(f"a:{article_id}")
-                if marker is not None and marker["story"] == story["id"]:
-                    self._db.delete(f"a:{article_id}")
-            self._db.delete(f"m:{story['id']}:{n}")
-            story["forgot"] = n + 1
-        if before is None:
-            story["gone"] = story["forgot"] = 0
-
-    def _forget_old(self, story: Story) -> None:
-        """A story that stays active keeps a marker for each of its recent members
-        only. Markers of members whose refs were dropped more than a window ago
-        (stream time) are forgotten, so a story that runs for months holds at most
-        about two windows of markers. Re-deliveries come from the consumer's
-        uncommitted tail, minutes old. A re-delivery or a correction of an article
-        forgotten this way counts as a new article."""
-        self._forget_dropped(story, before=self.ageing.now() - self.config.window.total_seconds())
+        self.markers.put(article.id, marker)
+        self.markers.drop_refs(story, story_state.drop_old_refs(story))
 
     def _choose_lead(self, story: Story) -> None:
         keys_of_member: dict[str, list[str]] = {}
         summaries: dict[str, str] = {}
         for member in story_state.originals(story):
-            marker = self._db.get(f"a:{member[ID]}")
+            marker = self.markers.get(member[ID])
             if marker is not None:
                 keys_of_member[member[ID]] = story_state.top_keys(marker["share"])
                 summaries[member[ID]] = marker.get("summary") or ""
@@ -517,16 +397,26 @@ class StoryEngine:
         story["updated_at"] = when.isoformat()
         record = build_record(story)
         self.index.forget(story)
-        self._forget_dropped(story)
+        self.markers.forget_dropped(story)
         self._db.delete(f"s:{story['id']}")
         self.ageing.count(-1)
         return record
 
     def _load(self, story_id: str) -> Story | None:
+        """A story to read (it may be the stored object: never change it)."""
         story = self._db.get(f"s:{story_id}")
         if story is not None and "n" not in story:  # written by an older version
-            story = story_state.upgrade(story)
-            self._db.set(f"s:{story_id}", story)
+            return self._edit(story_id)
+        return story
+
+    def _edit(self, story_id: str) -> Story:
+        """A story to change: the batch's own copy, written when the call succeeds
+        (an empty dict, never stored, when there is no such story)."""
+        story = self._db.edit(f"s:{story_id}")
+        if story is None:
+            return {}
+        if "n" not in story:  # written by an older version
+            story_state.upgrade(story)
         return story
 
     def _new_id(self, incoming: Incoming, corrected: bool) -> str:
@@ -555,22 +445,20 @@ class StoryEngine:
         """Advance stream time; expire stories whose window has passed."""
         expired = 0
         for sid in self.ageing.advance(published):
-            story = self._load(sid)
-            if story is None:
+            story = self._edit(sid)
+            if not story:
                 continue
             if self.ageing.expired(story):
                 self._expire(story)
                 expired += 1
             else:
-                self._forget_old(story)
+                self.markers.forget_old(story)
                 self.ageing.schedule(story)
                 self._db.set(f"s:{sid}", story)
         return expired
 
     def _expire(self, story: Story) -> None:
         self.index.forget(story)
-        for member in story["members"]:
-            self._db.delete(f"a:{member[ID]}")
-        self._forget_dropped(story)
+        self.markers.expire(story)
         self._db.delete(f"s:{story['id']}")
         self.ageing.count(-1)

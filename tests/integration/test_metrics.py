@@ -27,7 +27,7 @@ import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from newsstream.core.extract import extract
+from newsstream.core.extraction import extract
 from newsstream.core.ports import DictStore
 from newsstream.core.stories.engine import StoryEngine
 from newsstream.core.validate import parse_article

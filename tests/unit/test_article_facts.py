@@ -7,7 +7,7 @@ import pickle
 import orjson
 
 from newsstream.benchmarks.synthetic import generate_articles
-from newsstream.core.extract import extract
+from newsstream.core.extraction import extract
 from newsstream.core.ports import DictStore
 from newsstream.core.stories.engine import StoryEngine
 from newsstream.core.stories.facts import article_facts

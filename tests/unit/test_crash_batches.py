@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsstream.benchmarks.synthetic import generate_articles
-from newsstream.core.extract import extract
 from newsstream.core.extracted import Extraction
+from newsstream.core.extraction import extract
 from newsstream.core.stories.engine import StoryEngine
 from newsstream.models import Article, StoryRecord
 

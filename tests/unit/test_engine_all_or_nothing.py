@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsstream.core.extract import extract
 from newsstream.core.extracted import Extraction
+from newsstream.core.extraction import extract
 from newsstream.core.ports import DictStore
 from newsstream.core.stories.engine import EngineConfig, Outcome, StoryEngine
 from newsstream.core.stories.write_batch import WriteBatch

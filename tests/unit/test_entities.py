@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from newsstream.core.entities.merge import extract_entities
-from newsstream.core.extract import extract
 from newsstream.core.extracted import Entity, Extraction
+from newsstream.core.extraction import extract
 from newsstream.core.text.sentences import segment
 from newsstream.models import Article
 

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from newsstream.core.extract import extract
 from newsstream.core.extracted import Event
+from newsstream.core.extraction import extract
 from newsstream.core.text.dates import find_dates
 from newsstream.models import Article
 

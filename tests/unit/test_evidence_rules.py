@@ -12,16 +12,9 @@ from newsstream.core.extracted import Entity, Extraction
 from newsstream.core.ports import DictStore
 from newsstream.core.stories import profile
 from newsstream.core.stories.candidates import CandidateIndex
-from newsstream.core.stories.evidence import (
-    COMMON_NOUN_SHARE,
-    ORG_PART_SHARE,
-    Evidence,
-    gather,
-    name_tokens,
-    people_keys,
-    rarity,
-)
+from newsstream.core.stories.evidence import ORG_PART_SHARE, Evidence, gather, people_keys
 from newsstream.core.stories.matching import MatchConfig, Score, score
+from newsstream.core.stories.name_keys import COMMON_NOUN_SHARE, name_tokens, rarity
 from newsstream.models import Article
 
 CONFIG = MatchConfig()

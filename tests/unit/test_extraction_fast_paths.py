@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsstream.core.entities.gazetteer import gazetteer
-from newsstream.core.extract import lead_sentence
+from newsstream.core.extraction import lead_sentence
 from newsstream.core.text import dates, fingerprints, language, sentences
 
 PIECES = [

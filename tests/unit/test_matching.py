@@ -19,16 +19,11 @@ from newsstream.core.stories.duplicates import (
     is_near_duplicate,
     jaccard,
 )
-from newsstream.core.stories.evidence import (
-    Evidence,
-    dates,
-    fold,
-    gather,
-    name_tokens,
-    numbers,
-    rarity,
-)
+from newsstream.core.stories.evidence import Evidence, gather
 from newsstream.core.stories.matching import MatchConfig, overlap, people_conflict, ranked, score
+from newsstream.core.stories.name_keys import fold, name_tokens, rarity
+from newsstream.core.text.calendar_days import dates
+from newsstream.core.text.numbers import numbers
 from newsstream.models import Article
 
 CONFIG = MatchConfig()

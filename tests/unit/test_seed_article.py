@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsstream.core.extract import extract
 from newsstream.core.extracted import Extraction
+from newsstream.core.extraction import extract
 from newsstream.models import Article
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -11,8 +11,8 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsstream.core.extract import extract
 from newsstream.core.extracted import Entity, Event, Extraction, Fingerprint
+from newsstream.core.extraction import extract
 from newsstream.core.ports import DictStore
 from newsstream.core.stories.engine import EngineConfig, StoryEngine
 from newsstream.models import Article, StoryRecord

@@ -8,7 +8,7 @@ before it (``tests/unit/test_core_boundary.py`` checks both rules)::
      dates, ...)  mentions)     actors ...)  timeline, engine, ...)
 
 Between them sit a few shared modules: ``extracted`` (what extraction produces),
-``extract`` (runs the first three layers on one article), ``ports`` (the state
+``extraction`` (runs the first three layers on one article: ``extract``), ``ports`` (the state
 interface the engine is given), ``validate`` and ``pipeline`` (one article through
 extraction and the engine; offline ``replay``).
 
@@ -21,14 +21,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from newsstream.core.extract import extract
+    from newsstream.core.extraction import extract
     from newsstream.core.pipeline import replay
     from newsstream.core.stories.engine import StoryEngine
 
 __all__ = ["StoryEngine", "extract", "replay"]
 
 _HOMES = {
-    "extract": "newsstream.core.extract",
+    "extract": "newsstream.core.extraction",
     "replay": "newsstream.core.pipeline",
     "StoryEngine": "newsstream.core.stories.engine",
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from newsstream.core.extract import extract
+from newsstream.core.extraction import extract
 from newsstream.core.ports import DictStore
 from newsstream.core.stories.engine import EngineConfig, Outcome, StoryEngine
 from newsstream.models import Article, StoryRecord

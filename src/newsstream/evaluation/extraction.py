@@ -5,7 +5,7 @@ Input: JSON Lines, one labelled paragraph per line::
     {"id", "language", "published_at", "title", "text",
      "entities": [{"name", "type"}], "events": [{"type", "actors", "organization", "role"}]}
 
-Every paragraph goes through ``newsstream.core.extract.extract`` exactly as the worker
+Every paragraph goes through ``newsstream.core.extraction.extract`` exactly as the worker
 would run it (the language is detected, not taken from the label).
 
 * **Entities** match on canonical name (case-insensitive) and type. Only the types that
@@ -37,8 +37,8 @@ from typing import Any
 
 from newsstream.core.entities.merge import analyze_entities, document_text
 from newsstream.core.events.finder import analyze_events
-from newsstream.core.extract import extract, warm_up
 from newsstream.core.extracted import Event
+from newsstream.core.extraction import extract, warm_up
 from newsstream.core.text.fingerprints import fingerprint
 from newsstream.core.text.language import detect_language
 from newsstream.core.text.sentences import segment

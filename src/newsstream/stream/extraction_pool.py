@@ -26,7 +26,7 @@ from newsstream.stream.handlers import IngestLimits, IngestResult, ingest_many
 def _init_process() -> None:  # pragma: no cover - runs in the child
     with contextlib.suppress(Exception):  # die with the worker, even after kill -9
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)
-    from newsstream.core.extract import warm_up
+    from newsstream.core.extraction import warm_up
 
     warm_up()
 

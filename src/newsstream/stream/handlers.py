@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from newsstream.core.extract import extract
 from newsstream.core.extracted import Extraction
+from newsstream.core.extraction import extract
 from newsstream.core.ports import PrefixedStore, StateStore
 from newsstream.core.stories.engine import EngineConfig, Outcome, StoryEngine
 from newsstream.core.stories.facts import ArticleFacts, article_facts

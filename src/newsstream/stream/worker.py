@@ -8,7 +8,7 @@ import logging
 
 import faust
 
-from newsstream.core.extract import warm_up
+from newsstream.core.extraction import warm_up
 from newsstream.logs import configure_logging
 from newsstream.settings import Settings
 from newsstream.stream.admin import ensure_topics

@@ -169,6 +169,7 @@ class StoryEngine:
         (``WriteBatch.edit``) and on a write batch; only when it returns do the changes reach
         the store. If anything raises, the store is exactly as it was, so replaying
         the article later gives the result it would have had."""
+        self._db.discard()  # a fresh batch, whatever an earlier failure left behind
         try:
             outcome = self._decide(article, extraction, facts)
         except BaseException:

@@ -17,7 +17,7 @@ import heapq
 from typing import Any
 
 from newsstream.core.extracted import Entity
-from newsstream.core.stories.evidence import fold
+from newsstream.core.stories.name_keys import fold
 from newsstream.models import EntityRef
 
 MAX_ENTITIES = 60

@@ -41,7 +41,8 @@ from typing import Any
 
 from newsstream.core.extracted import Extraction
 from newsstream.core.stories import entity_table, profile, timeline
-from newsstream.core.stories.evidence import Evidence, fold
+from newsstream.core.stories.evidence import Evidence
+from newsstream.core.stories.name_keys import fold
 from newsstream.models import Article
 
 SIG_KEEP = 8  # signatures of recent originals kept for the near-duplicate test

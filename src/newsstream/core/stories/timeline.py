@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsstream.core.extracted import Event
-from newsstream.core.stories.evidence import fold
+from newsstream.core.stories.name_keys import fold
 from newsstream.models import StoryEvent
 
 MAX_EVENTS = 40

@@ -199,19 +199,44 @@ def evaluate(
         ),
     ],
     extraction: Annotated[bool, typer.Option("--extraction", help="Evaluate extraction.")] = False,
+    timeline: Annotated[
+        bool,
+        typer.Option(
+            "--timeline", help="Score story timelines against NAME.timelines.jsonl beside FILE."
+        ),
+    ] = False,
+    summary: Annotated[
+        bool,
+        typer.Option("--summary", help="Scores only, no list of errors (for a blind split)."),
+    ] = False,
+    gold: Annotated[
+        Path | None,
+        typer.Option(help="Gold timelines (default: NAME.timelines.jsonl beside FILE)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Measure quality on labelled data: B-cubed and pairwise P/R/F1, or extraction P/R/F1."""
+    """Measure quality on labelled data: B-cubed and pairwise P/R/F1, timeline P/R/F1
+    (--timeline), or extraction P/R/F1 (--extraction)."""
     if extraction:
         from newsstream.evaluation.extraction import evaluate_extraction, render_extraction_report
 
         report = evaluate_extraction(input_file)
         text = render_extraction_report(report)
+    elif timeline:
+        from newsstream.evaluation.timelines import evaluate_timelines, render_timeline_report
+
+        report = evaluate_timelines(input_file, gold)
+        text = render_timeline_report(report, errors=not summary)
+        if summary:
+            report = {k: v for k, v in report.items() if k not in ("false", "missing")}
     else:
         from newsstream.evaluation.stories import evaluate_stories, render_story_report
 
         report = evaluate_stories(input_file)
         text = render_story_report(report)
+        if summary:
+            text = "\n".join(text.splitlines()[:5])
+            report = {k: v for k, v in report.items() if k not in ("cases", "errors")}
     if as_json:
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

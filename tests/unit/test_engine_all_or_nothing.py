@@ -6,8 +6,8 @@ The failure is injected with a trace function: it counts the lines the core exec
 while the article is processed and raises at the k-th one, so every step of
 ``process`` (scoring, merging, ageing, markers, the record) can be the one that fails.
 The one step left out is the apply itself (``WriteBatch.flush`` handing each changed
-value to the store): a store whose own ``set`` fails halfway cannot be made atomic
-from above. In the worker that store is ``stream.tables.BatchedTableStore``, whose
+value to the store) and what follows it: a store whose own ``set`` fails halfway
+cannot be made atomic from above. In the worker that store is ``stream.tables.BatchedTableStore``, whose
 ``set`` only records the value, and whose batch journal makes a batch's writes
 all-or-nothing on the changelog.
 """
@@ -79,10 +79,11 @@ def in_core(frame: FrameType) -> bool:
 def run_traced(call: Callable[[], Any], fail_at: int | None) -> int:
     """Run ``call`` counting the core's line events; raise at line ``fail_at``."""
     seen = 0
+    applied = False  # once the apply has begun the article is processed: no more faults
 
     def local(frame: FrameType, event: str, arg: Any) -> Any:
         nonlocal seen
-        if event == "line":
+        if event == "line" and not applied:
             seen += 1
             if seen == fail_at:
                 where = f"{frame.f_code.co_qualname}:{frame.f_lineno}"
@@ -90,8 +91,10 @@ def run_traced(call: Callable[[], Any], fail_at: int | None) -> int:
         return local
 
     def calls(frame: FrameType, event: str, arg: Any) -> Any:
-        applying = frame.f_code is APPLY or (frame.f_back and frame.f_back.f_code is APPLY)
-        return local if in_core(frame) and not applying else None
+        nonlocal applied
+        if frame.f_code is APPLY:
+            applied = True
+        return local if in_core(frame) and not applied else None
 
     sys.settrace(calls)
     try:

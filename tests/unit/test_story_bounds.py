@@ -159,7 +159,7 @@ def test_merging_a_story_that_dropped_refs_moves_all_its_members() -> None:
     assert any(k.startswith(f"m:{loser}:") for k in store.data)
     # merge them as a bridging article would (core.stories._place)
     when = T0 + timedelta(days=4)
-    gone, kept = engine._load(loser), engine._load(survivor)
+    gone, kept = engine._edit(loser), engine._edit(survivor)
     retired = engine._merge(gone, kept, when)
     record = engine._bump(kept, when)
     engine._db.flush()

@@ -66,7 +66,8 @@ from newsstream.core.stories.facts import (
 from newsstream.core.stories.markers import Markers
 from newsstream.core.stories.matching import MatchConfig, Probe, bridged, probe, ranked, score_probe
 from newsstream.core.stories.record import build_record
-from newsstream.core.stories.state import ID, TITLE, Story
+from newsstream.core.stories.schema import version_of
+from newsstream.core.stories.state import Story
 from newsstream.core.stories.write_batch import WriteBatch
 from newsstream.models import Article, StoryRecord
 
@@ -376,14 +377,14 @@ class StoryEngine:
         keys_of_member: dict[str, list[str]] = {}
         summaries: dict[str, str] = {}
         for member in story_state.originals(story):
-            marker = self.markers.get(member[ID])
+            marker = self.markers.get(member.id)
             if marker is not None:
-                keys_of_member[member[ID]] = story_state.top_keys(marker["share"])
-                summaries[member[ID]] = marker.get("summary") or ""
+                keys_of_member[member.id] = story_state.top_keys(marker["share"])
+                summaries[member.id] = marker.get("summary") or ""
         member = story_state.best_member(story, keys_of_member)
         if member is not None:
-            summary = summaries.get(member[ID]) or member[TITLE]
-            story_state.set_lead(story, member, summary, keys_of_member.get(member[ID], []))
+            summary = summaries.get(member.id) or member.title
+            story_state.set_lead(story, member, summary, keys_of_member.get(member.id, []))
 
     def _bump(self, story: Story, when: datetime) -> StoryRecord:
         story["version"] += 1
@@ -406,7 +407,7 @@ class StoryEngine:
     def _load(self, story_id: str) -> Story | None:
         """A story to read (it may be the stored object: never change it)."""
         story = self._db.get(f"s:{story_id}")
-        if story is not None and "n" not in story:  # written by an older version
+        if story is not None and version_of(story) == 0:  # counters are missing: migrate
             return self._edit(story_id)
         return story
 
@@ -416,9 +417,7 @@ class StoryEngine:
         story = self._db.edit(f"s:{story_id}")
         if story is None:
             return {}
-        if "n" not in story:  # written by an older version
-            story_state.upgrade(story)
-        return story
+        return story_state.adopt(story)  # the current schema, typed member refs
 
     def _new_id(self, incoming: Incoming, corrected: bool) -> str:
         """``st-`` + hash of the opening article's id; never an id used before.

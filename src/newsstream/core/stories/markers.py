@@ -24,13 +24,11 @@ Markers live as long as their story, with two bounds:
 
 from __future__ import annotations
 
-from typing import Any
-
 from newsstream.core.stories.ageing import Ageing
-from newsstream.core.stories.state import ID, Story
+from newsstream.core.stories.schema import GoneBook, Marker
+from newsstream.core.stories.state import Story
 from newsstream.core.stories.write_batch import WriteBatch
 
-Marker = dict[str, Any]
 GONE = "gone"  # the bookkeeping key of gone markers
 
 
@@ -76,9 +74,9 @@ class Markers:
     def repoint(self, loser: Story, survivor: Story) -> None:
         """A merge: the loser's members (and dropped ids) now belong to the survivor."""
         for member in loser["members"]:
-            marker = self.get(member[ID])
+            marker = self.get(member.id)
             if marker is not None:
-                self.put(member[ID], {**marker, "story": survivor["id"]})
+                self.put(member.id, {**marker, "story": survivor["id"]})
         for n, at, ids in self.dropped(loser):
             for article_id in ids:
                 marker = self.get(article_id)
@@ -119,12 +117,12 @@ class Markers:
         self.forget_dropped(story)
         ids = []
         for member in story["members"]:
-            marker = self.get(member[ID])
+            marker = self.get(member.id)
             if marker is None or marker["story"] != story["id"]:
                 continue
-            ids.append(member[ID])
+            ids.append(member.id)
             kept = {k: marker[k] for k in ("story", "hash", "changed")}
-            self.put(member[ID], {**kept, "gone": True})
+            self.put(member.id, {**kept, "gone": True})
         if not ids:
             return
         book = self._book()
@@ -149,5 +147,5 @@ class Markers:
             head += 1
         self.db.set(GONE, {**book, "seq": seq, "head": head})
 
-    def _book(self) -> dict[str, int]:
+    def _book(self) -> GoneBook:
         return self.db.get(GONE) or {"seq": 0, "head": 0, "tail": 0}

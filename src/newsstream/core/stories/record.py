@@ -25,7 +25,8 @@ from pydantic import BaseModel
 
 from newsstream.core.stories import state as story_state
 from newsstream.core.stories.entity_table import entity_dicts
-from newsstream.core.stories.state import DUP, ID, LANG, PUBLISHED, PUBLISHED_AT, SOURCE, TITLE, URL
+from newsstream.core.stories.schema import POSITION
+from newsstream.core.stories.schema import member as member_ref
 from newsstream.core.stories.timeline import event_dicts
 from newsstream.models import ArticleRef, EntityRef, StoryEvent, StoryRecord
 
@@ -50,7 +51,7 @@ def _validate(cls: type[Model], values: dict[str, Any]) -> Model:
 _make = _assemble
 
 
-_BY_PUBLICATION = itemgetter(PUBLISHED, ID)
+_BY_PUBLICATION = itemgetter(POSITION["published"], POSITION["id"])
 
 
 def members_in_order(story: dict[str, Any]) -> list[list[Any]]:
@@ -104,27 +105,28 @@ def _article_refs(members: list[list[Any]]) -> list[ArticleRef]:
 def _remembered_ref(member: list[Any]) -> ArticleRef:
     """A member's ``ArticleRef``, built once: a big story lists the same refs in each
     new version (records share these instances; nothing changes a record once built)."""
-    known = _REFS.get(member[ID])
+    known = _REFS.get(member[0])  # its id
     if known is not None and known[0] == member:  # (the same objects compare fast)
         return known[1]
     ref = _article_ref(member)
     if len(_REFS) >= _REFS_KEPT:
         _REFS.clear()
-    _REFS[member[ID]] = (list(member), ref)
+    _REFS[member[0]] = (list(member), ref)
     return ref
 
 
-def _article_ref(member: list[Any]) -> ArticleRef:
+def _article_ref(stored: list[Any]) -> ArticleRef:
+    ref = member_ref(stored)
     return _make(
         ArticleRef,
         {
-            "id": member[ID],
-            "url": member[URL],
-            "source": member[SOURCE],
-            "language": member[LANG],
-            "title": member[TITLE],
-            "published_at": datetime.fromisoformat(member[PUBLISHED_AT]),
-            "duplicate_of": member[DUP],
+            "id": ref.id,
+            "url": ref.url,
+            "source": ref.source,
+            "language": ref.lang,
+            "title": ref.title,
+            "published_at": datetime.fromisoformat(ref.published_at),
+            "duplicate_of": ref.dup,
         },
     )
 

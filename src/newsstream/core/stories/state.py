@@ -1,10 +1,11 @@
 """The state of one story and the pure operations on it (no store, no index).
 
-A story is one JSON-able dict (key ``s:<story id>``)::
+A story is one JSON-able dict (key ``s:<story id>``), typed as
+``core.stories.schema.StoryState`` (its shape, version and migrations live there)::
 
     id, version, updated_at, merged_from
     members   compact refs of the latest members, in arrival order:
-              [id, url, source, lang, title, published (epoch s), published_at (ISO), dup]
+              ``schema.MemberRef``: id, url, source, lang, title, published, published_at, dup
     n, langs, sources, dups   the true member count, languages and sources with
               their member counts, and the number of near-duplicates (a story keeps
               every member's contribution but only the latest refs)
@@ -40,9 +41,11 @@ from datetime import UTC
 from typing import Any
 
 from newsstream.core.extracted import Extraction
-from newsstream.core.stories import entity_table, profile, timeline
+from newsstream.core.stories import entity_table, profile, schema, timeline
 from newsstream.core.stories.evidence import Evidence
 from newsstream.core.stories.name_keys import fold
+from newsstream.core.stories.schema import MemberRef, Share, StoryState
+from newsstream.core.stories.schema import member as member_ref
 from newsstream.models import Article
 
 SIG_KEEP = 8  # signatures of recent originals kept for the near-duplicate test
@@ -51,12 +54,8 @@ FOUNDER_WEIGHT = 0.3  # keys of the first article kept to judge merges
 RETAIN = 300  # member refs a story shows (its record's ``articles``)
 DROP_BATCH = 50  # refs beyond RETAIN kept until they are dropped together
 
-# a member ref: [id, url, source, lang, title, published, published_at, dup]
-ID, URL, SOURCE, LANG, TITLE, PUBLISHED, PUBLISHED_AT, DUP = range(8)
-
-Story = dict[str, Any]
-Member = list[Any]
-Share = dict[str, Any]  # {"part": profile contribution, "ents": entity share}
+Story = StoryState
+Member = MemberRef
 
 
 def epoch(article: Article) -> float:
@@ -64,32 +63,17 @@ def epoch(article: Article) -> float:
 
 
 def new_story(story_id: str) -> Story:
-    return {
-        "id": story_id,
-        "version": 0,
-        "updated_at": None,
-        "merged_from": [],
-        "members": [],
-        "n": 0,
-        "langs": {},
-        "sources": {},
-        "dups": 0,
-        "old": None,
-        "gone": 0,
-        "forgot": 0,
-        "profile": profile.empty(),
-        "entities": {},
-        "events": [],
-        "sigs": [],
-        "founder": {},
-        "lead": None,
-        "people": [],
-        "first": None,
-        "last": None,
-        "ix": [],
-        "bands": [],
-        "expires": None,
-    }
+    return schema.new_story(story_id, profile.empty())
+
+
+def adopt(story: Story) -> Story:
+    """A stored story (the caller's own copy) at the current schema, in place
+    (``schema.adopt``); a story older than the counters gets its people again."""
+    old = schema.version_of(story)
+    schema.adopt(story)
+    if old == 0:
+        story["people"] = people(story)
+    return story
 
 
 def status(story: Story) -> str:
@@ -120,8 +104,8 @@ def add_member(
         published = epoch(article)
     top = list(evidence.keys)[:LEAD_KEYS]
     story["members"].append(
-        [article.id, article.url, article.source, evidence.language, article.title, published,
-         article.published_at.isoformat(), duplicate_of]
+        MemberRef.of(article.id, article.url, article.source, evidence.language, article.title,
+                     published, article.published_at.isoformat(), duplicate_of)
     )  # fmt: skip
     story["n"] += 1
     _count(story["langs"], evidence.language, 1)
@@ -156,10 +140,10 @@ def remove_member(story: Story, article_id: str, marker: dict[str, Any]) -> bool
     (the caller picks a new one)."""
     share = marker["share"]
     members = story["members"]
-    at = next((i for i, m in enumerate(members) if m[ID] == article_id), None)
+    at = next((i for i, m in enumerate(members) if m.id == article_id), None)
     if at is not None:
         ref = members.pop(at)
-        lang, source, dup = ref[LANG], ref[SOURCE], ref[DUP]
+        lang, source, dup = ref.lang, ref.source, ref.dup
     else:  # its ref was dropped: the marker says what it carried
         part = share.get("part") or {}
         lang, source, dup = part.get("lang", ""), marker.get("src", ""), marker.get("dup")
@@ -169,8 +153,8 @@ def remove_member(story: Story, article_id: str, marker: dict[str, Any]) -> bool
     if dup:
         story["dups"] = max(0, story["dups"] - 1)
     for member in members:
-        if member[DUP] == article_id:
-            member[DUP] = None
+        if member.dup == article_id:
+            member.dup = None
             story["dups"] = max(0, story["dups"] - 1)
     if share:  # a marker restored after a crash carries no share (see stories.py)
         profile.remove(story["profile"], share["part"])
@@ -178,7 +162,7 @@ def remove_member(story: Story, article_id: str, marker: dict[str, Any]) -> bool
     story["people"] = people(story)
     timeline.remove_article(story["events"], article_id)
     story["sigs"] = [s for s in story["sigs"] if s[0] != article_id]
-    published = [m[PUBLISHED] for m in members]
+    published = [m.published for m in members]
     if story["n"] and story.get("old"):
         published.extend(story["old"])
     story["first"] = min(published, default=None)
@@ -191,7 +175,7 @@ def remove_member(story: Story, article_id: str, marker: dict[str, Any]) -> bool
 
 def originals(story: Story) -> list[Member]:
     """Member refs that are not near-duplicates (all of them if every one is)."""
-    return [m for m in story["members"] if not m[DUP]] or story["members"]
+    return [m for m in story["members"] if not m.dup] or story["members"]
 
 
 def best_member(story: Story, keys_of: dict[str, list[str]]) -> Member | None:
@@ -201,8 +185,8 @@ def best_member(story: Story, keys_of: dict[str, list[str]]) -> Member | None:
     if not candidates:
         return None
     return max(
-        sorted(candidates, key=lambda m: (m[PUBLISHED], m[ID])),
-        key=lambda m: centrality(keys_of.get(m[ID], []), story),
+        sorted(candidates, key=lambda m: (m.published, m.id)),
+        key=lambda m: centrality(keys_of.get(m.id, []), story),
     )
 
 
@@ -214,7 +198,7 @@ def top_keys(share: Share) -> list[str]:
 
 
 def set_lead(story: Story, member: Member, summary: str, keys: list[str]) -> None:
-    story["lead"] = {"id": member[ID], "title": member[TITLE], "summary": summary,
+    story["lead"] = {"id": member.id, "title": member.title, "summary": summary,
                      "keys": list(keys)}  # fmt: skip
 
 
@@ -247,8 +231,8 @@ def centrality(keys: list[str], story: Story) -> float:
 def absorb(survivor: Story, loser: Story) -> None:
     """Fold a whole story into another (a merge); index, markers and the dropped
     ids of the loser are the caller's."""
-    present = {m[ID] for m in survivor["members"]}
-    survivor["members"].extend(m for m in loser["members"] if m[ID] not in present)
+    present = {m.id for m in survivor["members"]}
+    survivor["members"].extend(m for m in loser["members"] if m.id not in present)
     survivor["n"] += loser["n"]
     for field in ("langs", "sources"):
         for key, count in loser[field].items():
@@ -278,9 +262,10 @@ def shown(story: Story) -> list[Member]:
     members = story["members"]
     if len(members) <= RETAIN:
         return members
+    members = [member_ref(m) for m in members]  # read from the store: plain lists
     latest = members[-RETAIN:]
-    pointed = {m[DUP] for m in latest if m[DUP]}
-    return [m for m in members[:-RETAIN] if m[ID] in pointed] + latest
+    pointed = {m.dup for m in latest if m.dup}
+    return [m for m in members[:-RETAIN] if m.id in pointed] + latest
 
 
 def drop_old_refs(story: Story) -> list[str]:
@@ -289,42 +274,11 @@ def drop_old_refs(story: Story) -> list[str]:
     members = story["members"]
     if len(members) <= RETAIN + DROP_BATCH:
         return []
-    keep = {m[ID] for m in shown(story)}
-    dropped = [m for m in members if m[ID] not in keep]
+    keep = {m.id for m in shown(story)}
+    dropped = [m for m in members if m.id not in keep]
     if len(dropped) < DROP_BATCH:
         return []
-    story["members"] = [m for m in members if m[ID] in keep]
-    published = [m[PUBLISHED] for m in dropped] + list(story.get("old") or ())
+    story["members"] = [m for m in members if m.id in keep]
+    published = [m.published for m in dropped] + list(story.get("old") or ())
     story["old"] = [min(published), max(published)]
-    return [m[ID] for m in dropped]
-
-
-def upgrade(story: Story) -> Story:
-    """A story state written before member refs were lists and counted (in place)."""
-    members = story.get("members") or []
-    if members and isinstance(members[0], dict):
-        story["members"] = [
-            [m["id"], m.get("url"), m.get("source", ""), m["lang"], m["title"], m["published"],
-             m["published_at"], m.get("dup")]
-            for m in members
-        ]  # fmt: skip
-    story["n"] = len(story["members"])
-    story["langs"], story["sources"] = {}, {}
-    for member in story["members"]:
-        _count(story["langs"], member[LANG], 1)
-        _count(story["sources"], member[SOURCE], 1)
-    story["dups"] = sum(1 for m in story["members"] if m[DUP])
-    story.setdefault("old", None)
-    story.setdefault("gone", 0)
-    story.setdefault("forgot", 0)
-    bands: list[str] = []
-    for key in story.get("bands") or ():  # "h:<band>:<digest>", 16 per signature in order
-        _, band, digest = key.split(":")
-        if band == "0" or not bands:
-            bands.append("")
-        bands[-1] += digest
-    story["bands"] = bands
-    story["people"] = people(story)
-    for gone in ("status", "merged_into", "pinned"):
-        story.pop(gone, None)
-    return story
+    return [m.id for m in dropped]

@@ -7,9 +7,9 @@ while the article is processed and raises at the k-th one, so every step of
 ``process`` (scoring, merging, ageing, markers, the record) can be the one that fails.
 The one step left out is the apply itself (``WriteBatch.flush`` handing each changed
 value to the store) and what follows it: a store whose own ``set`` fails halfway
-cannot be made atomic from above. In the worker that store is ``stream.tables.BatchedTableStore``, whose
-``set`` only records the value, and whose batch journal makes a batch's writes
-all-or-nothing on the changelog.
+cannot be made atomic from above. In the worker that store is
+``stream.tables.BatchedTableStore``, whose ``set`` only records the value, and whose
+batch journal makes a batch's writes all-or-nothing on the changelog.
 """
 
 from __future__ import annotations

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     extract_processes: int = Field(
         0, ge=0, le=64, description="Extraction processes beside the event loop (0: inline)."
     )
+    connect_timeout_s: float = Field(
+        30.0, gt=0, description="How long one-shot commands wait for a broker (--timeout)."
+    )
     broker_probe_interval_s: float = Field(
         5.0, gt=0, description="How often the worker checks that a broker answers."
     )

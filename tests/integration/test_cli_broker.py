@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -15,10 +16,12 @@ from typer.testing import CliRunner
 from newsstream.broker import EmbeddedBroker, free_port
 from newsstream.cli import app
 from newsstream.settings import Settings
+from newsstream.stream.admin import ensure_topics
 from newsstream.workers import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
+SAMPLE = Path(__file__).resolve().parents[2] / "src/newsstream/data/sample_articles.jsonl"
 ARTICLE = b'{"id": "a1", "title": "Hello", "published_at": "2023-11-17T21:00:00+01:00"}\n'
 
 
@@ -116,3 +119,23 @@ def test_unknown_topics_are_named_with_exit_66_to_read_and_73_to_write(
     read = runner.invoke(app, ["stories", "--timeout", "10"])
     assert read.exit_code == 66, read.output
     assert f"newsstream stories: topic {settings.output_topic!r} does not exist" in read.output
+
+
+def test_produce_reports_progress_and_the_count(
+    settings_factory: Callable[..., Settings],
+    env_for: Callable[[Settings], None],
+    tmp_path: Path,
+) -> None:
+    settings = settings_factory()
+    asyncio.run(ensure_topics(settings))
+    env_for(settings)
+    file = tmp_path / "articles.jsonl"
+    file.write_bytes(SAMPLE.read_bytes())
+    count = sum(1 for line in file.read_bytes().splitlines() if line.strip())
+    result = CliRunner().invoke(app, ["produce", str(file)])
+    assert result.exit_code == 0, result.output
+    assert f"produce: {count}/{count} records" in result.stderr
+    assert f"sent {count} records to {settings.input_topic}" in result.stderr
+    quiet = CliRunner().invoke(app, ["produce", str(file), "--quiet"])
+    assert quiet.exit_code == 0, quiet.output
+    assert "produce:" not in quiet.stderr

@@ -173,7 +173,7 @@ def stories(
 
     settings = _settings(timeout)
     if web:
-        from newsstream.web.topic_server import serve_story_topic
+        from newsstream.stream.story_server import serve_story_topic
 
         asyncio.run(ready_for(settings, read=[settings.output_topic], on_wait=on_wait(False)))
         serve_story_topic(settings, host=host, port=port, log=err_console.print)

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # HTTP server of the worker
     web_host: str = Field("127.0.0.1", description="Bind address of /metrics, /healthz, /readyz.")
     web_port: int = Field(6066, ge=0, le=65535)
+    story_page_limit: int = Field(
+        200, ge=1, description="Stories the live page at /stories keeps (latest record each)."
+    )
 
     # Input limits
     max_article_bytes: int = Field(1_000_000, ge=1024, description="Larger records go to DLQ.")

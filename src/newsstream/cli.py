@@ -78,8 +78,10 @@ def demo(
 def worker(
     timeout: Annotated[
         float | None,
-        typer.Option(help="Give up when no broker answered for this many seconds "
-                     "(default: wait until one does)."),
+        typer.Option(
+            help="Give up when no broker answered for this many seconds "
+            "(default: wait until one does)."
+        ),
     ] = None,
 ) -> None:
     """Run a stream worker (configured by NEWSSTREAM_* variables) in the foreground."""

@@ -216,4 +216,3 @@ def test_stories_web_serves_the_same_page_from_the_story_topic(
             server.wait(timeout=10)
         log.close()
     assert server.returncode == 0, (tmp_path / "stories-web.log").read_text()
-

@@ -75,7 +75,9 @@ class Settings(BaseSettings):
     producer_linger_s: float = Field(0.005, ge=0, description="Producer linger before a send.")
 
     # HTTP server of the worker
-    web_host: str = Field("127.0.0.1", description="Bind address of /metrics, /healthz, /readyz and /stories.")
+    web_host: str = Field(
+        "127.0.0.1", description="Bind address of /metrics, /healthz, /readyz and /stories."
+    )
     web_port: int = Field(6066, ge=0, le=65535)
     story_page_limit: int = Field(
         200, ge=1, description="Stories the live page at /stories keeps (latest record each)."

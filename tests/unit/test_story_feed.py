@@ -105,3 +105,21 @@ async def test_the_topic_server_serves_page_script_and_json() -> None:
 
 def test_the_page_limit_is_a_setting() -> None:
     assert Settings(story_page_limit=5).story_page_limit == 5
+
+
+def test_offered_records_are_parsed_only_when_the_page_asks() -> None:
+    feed = StoryFeed()
+    feed.offer(b"a", b"{not parsed yet")  # the worker's hot path never parses
+    feed.offer(b"a", record("a", 2, "2023-11-17T10:00:00Z"))  # the later one replaces it
+    feed.offer(b"b", record("b", 1, "2023-11-18T10:00:00Z"))
+    feed.offer(b"c", None)
+    assert feed.seq == 3
+    assert ids(feed) == ["b", "a"]
+    assert feed.stories()[1]["version"] == 2
+
+
+def test_offered_records_wait_in_a_bounded_buffer() -> None:
+    feed = StoryFeed(limit=2)
+    for n in range(5):
+        feed.offer(f"s{n}".encode(), record(f"s{n}", 1, f"2023-11-1{n}T10:00:00Z"))
+    assert ids(feed) == ["s4", "s3"]

@@ -108,7 +108,7 @@ class Pipeline:
                          type(err).__name__, err)
             logging.shutdown()
             os._exit(EXIT_SEND_FAILED)
-        self.feed.add_all(value for _key, value, _headers in out.stories)
+        self.feed.offer_all((key, value) for key, value, _headers in out.stories)
 
     def check_offsets(self, events: Any) -> None:
         """Count and log records the consumer skipped (``offset_gaps``)."""

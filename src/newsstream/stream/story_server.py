@@ -50,7 +50,7 @@ def story_app(feed: StoryFeed) -> web.Application:
 
 async def feed_from_topic(settings: Settings, feed: StoryFeed) -> None:
     async for rec in follow(settings, settings.output_topic, from_beginning=True):
-        feed.add(rec.value)
+        feed.offer(rec.key, rec.value)
 
 
 async def serve(

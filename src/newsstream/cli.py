@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -12,11 +13,14 @@ from typing import Annotated
 
 import orjson
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from newsstream.cli_dlq import dlq_app
+from newsstream.cli_errors import ErrorReportingGroup, check_input, read_input
+from newsstream.cli_options import QuietOption, TimeoutOption, load_settings, on_wait
 from newsstream.errors import NewsstreamError
+from newsstream.log_summary import summarise_noise
+from newsstream.progress import tracking
 from newsstream.settings import Settings
 
 app = typer.Typer(
@@ -25,18 +29,28 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=ErrorReportingGroup,
 )
 app.add_typer(dlq_app, name="dlq")
 console = Console()
 err_console = Console(stderr=True)
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err_console.print(f"[red]invalid NEWSSTREAM_* settings:[/red]\n{exc}")
-        raise typer.Exit(2) from exc
+@app.callback()
+def root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback when a command fails.")
+    ] = False,
+) -> None:
+    """Newsroom event-stream processor: articles in, consolidated story records out.
+
+    A failing command prints one line and exits with a documented code (README,
+    "Exit codes"); --debug shows the traceback instead.
+    """
+
+
+def _settings(timeout: float | None = None) -> Settings:
+    return load_settings(timeout)
 
 
 def _setup_logging(settings: Settings) -> None:
@@ -61,11 +75,23 @@ def demo(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            help="Give up when no broker answered for this many seconds "
+            "(default: wait until one does)."
+        ),
+    ] = None,
+) -> None:
     """Run a stream worker (configured by NEWSSTREAM_* variables) in the foreground."""
     settings = _settings()
     _setup_logging(settings)
+    from newsstream.stream.reach import wait_for_broker
     from newsstream.stream.worker import run_worker
+
+    waiting = logging.getLogger("newsstream.worker").warning
+    asyncio.run(wait_for_broker(settings, timeout, on_wait=waiting))
 
     try:
         run_worker(settings)
@@ -101,22 +127,28 @@ def broker(
 def produce(
     file: Annotated[str, typer.Argument(help="JSONL file of articles, or - for stdin.")],
     topic: Annotated[str | None, typer.Option(help="Topic (default: input topic).")] = None,
+    timeout: TimeoutOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Send articles (one JSON object per line) to the input topic, keyed by article id."""
-    settings = _settings()
-    data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    try:
-        sent = asyncio.run(produce_lines_cli(settings, data.splitlines(), topic))
-    except NewsstreamError as exc:
-        err_console.print(f"[red]produce failed:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    err_console.print(f"sent {sent} records to {topic or settings.input_topic}")
+    settings = _settings(timeout)
+    data = sys.stdin.buffer.read() if file == "-" else read_input(Path(file))
+    lines = [line for line in data.splitlines() if line.strip()]
+    target = topic or settings.input_topic
+    sent = asyncio.run(produce_lines_cli(settings, lines, target, quiet=quiet))
+    err_console.print(f"sent {sent} records to {target}", highlight=False)
 
 
-async def produce_lines_cli(settings: Settings, lines: list[bytes], topic: str | None) -> int:
+async def produce_lines_cli(
+    settings: Settings, lines: list[bytes], topic: str, *, quiet: bool = False
+) -> int:
     from newsstream.stream.client import produce_lines
+    from newsstream.stream.reach import ready_for
 
-    return await produce_lines(settings, lines, topic)
+    await ready_for(settings, write=[topic], on_wait=on_wait(quiet))
+    with tracking("produce", "records", quiet=quiet, console=err_console) as tracker:
+        tracker.start(len(lines))
+        return await produce_lines(settings, lines, topic, tracker=tracker)
 
 
 @app.command()
@@ -126,15 +158,31 @@ def stories(
     idle_timeout: Annotated[
         float | None, typer.Option(help="Stop after this many idle seconds (default: follow).")
     ] = None,
+    timeout: TimeoutOption = None,
+    web: Annotated[
+        bool, typer.Option("--web", help="Serve the live story page instead of printing.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port of the story page with --web.")] = 6067,
+    host: Annotated[str, typer.Option(help="Bind address of the story page with --web.")] = (
+        "127.0.0.1"
+    ),
 ) -> None:
-    """Follow the story topic: one line per record, or --json for machines."""
+    """Follow the story topic: one line per record, --json for machines, --web for a page."""
     from newsstream.models import StoryRecord
     from newsstream.render import story_line
     from newsstream.stream.client import follow
+    from newsstream.stream.reach import ready_for
 
-    settings = _settings()
+    settings = _settings(timeout)
+    if web:
+        from newsstream.stream.story_server import serve_story_topic
+
+        asyncio.run(ready_for(settings, read=[settings.output_topic], on_wait=on_wait(False)))
+        serve_story_topic(settings, host=host, port=port, log=err_console.print)
+        return
 
     async def run() -> None:
+        await ready_for(settings, read=[settings.output_topic], on_wait=on_wait(as_json))
         async for rec in follow(
             settings,
             settings.output_topic,
@@ -151,13 +199,8 @@ def stories(
                     story_line(StoryRecord.model_validate_json(rec.value)), highlight=False
                 )
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
-    except NewsstreamError as exc:
-        err_console.print(f"[red]stories failed:[/red] {exc}")
-        raise typer.Exit(1) from exc
 
 
 @app.command()
@@ -165,14 +208,16 @@ def replay(
     input_file: Annotated[Path, typer.Argument(help="Article JSONL (extra fields ignored).")],
     out: Annotated[Path | None, typer.Option(help="Write final records as JSONL here.")] = None,
     pretty: Annotated[bool, typer.Option(help="Print the stories readably.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Offline: run articles through the same core as the worker; final story records out."""
     from newsstream.core.pipeline import final_story_order
     from newsstream.offline import load_articles, replay_file
     from newsstream.render import print_stories
 
-    articles, rejected = load_articles(input_file)
-    final = replay_file(articles)
+    articles, rejected = load_articles(check_input(input_file))
+    with tracking("replay", "articles", quiet=quiet, console=err_console) as tracker:
+        final = replay_file(articles, tracker)
     ordered = final_story_order(final.values(), include_merged=True)
     lines = b"".join(orjson.dumps(r.model_dump(mode="json")) + b"\n" for r in ordered)
     if out is not None:
@@ -214,29 +259,43 @@ def evaluate(
         typer.Option(help="Gold timelines (default: NAME.timelines.jsonl beside FILE)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Measure quality on labelled data: B-cubed and pairwise P/R/F1, timeline P/R/F1
     (--timeline), or extraction P/R/F1 (--extraction)."""
-    if extraction:
-        from newsstream.evaluation.extraction import evaluate_extraction, render_extraction_report
+    from newsstream.evaluation.labelled import labelled_rows_problem
 
-        report = evaluate_extraction(input_file)
-        text = render_extraction_report(report)
-    elif timeline:
-        from newsstream.evaluation.timelines import evaluate_timelines, render_timeline_report
+    check_input(input_file)
+    with (
+        labelled_rows_problem(input_file),
+        tracking("evaluate", "articles", quiet=quiet, console=err_console) as tracker,
+    ):
+        if extraction:
+            from newsstream.evaluation.extraction import (
+                evaluate_extraction,
+                render_extraction_report,
+            )
 
-        report = evaluate_timelines(input_file, gold)
-        text = render_timeline_report(report, errors=not summary)
-        if summary:
-            report = {k: v for k, v in report.items() if k not in ("false", "missing")}
-    else:
-        from newsstream.evaluation.stories import evaluate_stories, render_story_report
+            report = evaluate_extraction(input_file, tracker)
+            text = render_extraction_report(report)
+        elif timeline:
+            from newsstream.evaluation.timelines import (
+                evaluate_timelines,
+                render_timeline_report,
+            )
 
-        report = evaluate_stories(input_file)
-        text = render_story_report(report)
-        if summary:
-            text = "\n".join(text.splitlines()[:5])
-            report = {k: v for k, v in report.items() if k not in ("cases", "errors")}
+            report = evaluate_timelines(input_file, gold)
+            text = render_timeline_report(report, errors=not summary)
+            if summary:
+                report = {k: v for k, v in report.items() if k not in ("false", "missing")}
+        else:
+            from newsstream.evaluation.stories import evaluate_stories, render_story_report
+
+            report = evaluate_stories(input_file, tracker=tracker)
+            text = render_story_report(report)
+            if summary:
+                text = "\n".join(text.splitlines()[:5])
+                report = {k: v for k, v in report.items() if k not in ("cases", "errors")}
     if as_json:
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
@@ -262,6 +321,7 @@ def bench(
     latency_seconds: Annotated[float, typer.Option(help="Length of the latency run.")] = 10.0,
     scaling: Annotated[bool, typer.Option(help="Also run 1 vs 2 workers on 4 partitions.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Benchmark: pipeline vs raw Faust passthrough on the embedded broker, and the core."""
     from newsstream.benchmarks.pipeline import BenchConfig, run_bench
@@ -273,7 +333,16 @@ def bench(
         latency_seconds=latency_seconds,
         scaling=scaling,
     )
-    result = run_bench(config, log=lambda line: err_console.print(line, highlight=False))
+    steps = config.rounds * (3 + (2 if scaling else 0)) + 2  # one log line per step
+    with tracking("bench", "steps", quiet=quiet, console=err_console) as tracker:
+        tracker.start(steps)
+
+        def log(line: str) -> None:
+            if not quiet:
+                err_console.print(line, highlight=False)
+            tracker.advance()
+
+        result = run_bench(config, log=log)
     summary = result.summary()
     if as_json:
         sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -285,6 +354,8 @@ def bench(
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        summarise_noise(handler)
     app()
 
 

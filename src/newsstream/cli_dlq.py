@@ -12,20 +12,23 @@ from typing import Annotated
 
 import orjson
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from newsstream.cli_errors import ErrorReportingGroup
+from newsstream.cli_options import QuietOption, TimeoutOption, load_settings, on_wait
 from newsstream.dlq_tools import DlqReport, inspect_dlq, replay_dlq
 from newsstream.errors import NewsstreamError
-from newsstream.settings import Settings
+from newsstream.progress import tracking
+from newsstream.stream.reach import ready_for
 
 dlq_app = typer.Typer(
     help="Inspect the dead-letter topic and replay its records after a fix.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=ErrorReportingGroup,
 )
 console = Console()
 err_console = Console(stderr=True)
@@ -33,14 +36,6 @@ err_console = Console(stderr=True)
 IdleOption = Annotated[
     float, typer.Option(help="Stop reading after this many seconds without a record.")
 ]
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err_console.print(f"[red]invalid NEWSSTREAM_* settings:[/red]\n{exc}")
-        raise typer.Exit(2) from exc
 
 
 def report_table(report: DlqReport) -> Table:
@@ -76,9 +71,11 @@ def inspect_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
     samples: Annotated[int, typer.Option(min=0, help="Samples per reason.")] = 3,
     idle_timeout: IdleOption = 2.0,
+    timeout: TimeoutOption = None,
 ) -> None:
     """Count dead letters by reason and show a few samples of each."""
-    settings = _settings()
+    settings = load_settings(timeout)
+    asyncio.run(ready_for(settings, read=[settings.dlq_topic], on_wait=on_wait(as_json)))
     try:
         report = asyncio.run(
             inspect_dlq(settings, limit_samples=samples, idle_timeout=idle_timeout)
@@ -106,11 +103,16 @@ def replay_cmd(
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     idle_timeout: IdleOption = 2.0,
+    timeout: TimeoutOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Re-send dead letters (original key and bytes) to the input topic after a fix."""
-    settings = _settings()
+    settings = load_settings(timeout)
     reasons = set(reason) if reason else None
     target = topic or settings.input_topic
+    asyncio.run(
+        ready_for(settings, read=[settings.dlq_topic], write=[target], on_wait=on_wait(quiet))
+    )
     try:
         if not yes:
             report = asyncio.run(inspect_dlq(settings, limit_samples=0, idle_timeout=idle_timeout))
@@ -125,9 +127,16 @@ def replay_cmd(
                 f"{settings.dlq_topic} to {target}?",
                 abort=True,
             )
-        sent = asyncio.run(
-            replay_dlq(settings, reasons=reasons, target_topic=target, idle_timeout=idle_timeout)
-        )
+        with tracking("dlq replay", "records", quiet=quiet, console=err_console) as tracker:
+            sent = asyncio.run(
+                replay_dlq(
+                    settings,
+                    reasons=reasons,
+                    target_topic=target,
+                    idle_timeout=idle_timeout,
+                    tracker=tracker,
+                )
+            )
     except NewsstreamError as exc:
         err_console.print(f"[red]dlq replay failed:[/red] {exc}")
         raise typer.Exit(1) from exc

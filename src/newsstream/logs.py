@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import orjson
 
+from newsstream.log_summary import summarise_noise
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -27,6 +29,7 @@ def configure_logging(level: str = "info", *, json_logs: bool = False) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    summarise_noise(handler)  # aiokafka's per-attempt connection errors, summarised
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

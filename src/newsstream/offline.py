@@ -8,6 +8,7 @@ from newsstream.core.pipeline import replay
 from newsstream.core.validate import parse_article
 from newsstream.errors import ArticleRejected
 from newsstream.models import Article, StoryRecord
+from newsstream.progress import Tracker, tracked
 
 MAX_LINE_BYTES = 10_000_000
 
@@ -27,6 +28,8 @@ def load_articles(path: Path) -> tuple[list[Article], list[tuple[int, str]]]:
     return articles, rejected
 
 
-def replay_file(articles: list[Article]) -> dict[str, StoryRecord]:
-    final, _outcomes = replay(articles)
+def replay_file(articles: list[Article], tracker: Tracker | None = None) -> dict[str, StoryRecord]:
+    if tracker is not None:
+        tracker.start(len(articles))
+    final, _outcomes = replay(tracked(articles, tracker))
     return final

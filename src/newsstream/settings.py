@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     extract_processes: int = Field(
         0, ge=0, le=64, description="Extraction processes beside the event loop (0: inline)."
     )
+    connect_timeout_s: float = Field(
+        30.0, gt=0, description="How long one-shot commands wait for a broker (--timeout)."
+    )
     broker_probe_interval_s: float = Field(
         5.0, gt=0, description="How often the worker checks that a broker answers."
     )
@@ -72,8 +75,13 @@ class Settings(BaseSettings):
     producer_linger_s: float = Field(0.005, ge=0, description="Producer linger before a send.")
 
     # HTTP server of the worker
-    web_host: str = Field("127.0.0.1", description="Bind address of /metrics, /healthz, /readyz.")
+    web_host: str = Field(
+        "127.0.0.1", description="Bind address of /metrics, /healthz, /readyz and /stories."
+    )
     web_port: int = Field(6066, ge=0, le=65535)
+    story_page_limit: int = Field(
+        200, ge=1, description="Stories the live page at /stories keeps (latest record each)."
+    )
 
     # Input limits
     max_article_bytes: int = Field(1_000_000, ge=1024, description="Larger records go to DLQ.")

@@ -189,6 +189,7 @@ def test_cli_inspect_json_and_replay(settings_factory: Callable[..., Settings]) 
     args = ["replay", "--reason", "oversized", "--reason", "unknown", "--yes"]
     replayed = runner.invoke(dlq_app, [*args, "--idle-timeout", "1.5"], env=env)
     assert replayed.exit_code == 0, replayed.output
+    assert "dlq replay: 8/8 records" in replayed.stderr  # progress over the scanned letters
     assert asyncio.run(read_all(settings, settings.input_topic)) == [
         (b"o1", b'{"id": "o1", "body": "huge"}'),
         (b"u1", b"no headers at all"),

@@ -84,5 +84,5 @@ def test_schemas_command(tmp_path: Path) -> None:
 def test_invalid_settings_are_reported(monkeypatch) -> None:
     monkeypatch.setenv("NEWSSTREAM_STORE", "redis://nope")
     result = runner.invoke(app, ["produce", "-"], input="")
-    assert result.exit_code == 2
+    assert result.exit_code == 78  # EX_CONFIG (README, "Exit codes")
     assert "NEWSSTREAM_" in result.output

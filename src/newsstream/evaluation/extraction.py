@@ -43,6 +43,7 @@ from newsstream.core.text.fingerprints import fingerprint
 from newsstream.core.text.language import detect_language
 from newsstream.core.text.sentences import segment
 from newsstream.models import Article
+from newsstream.progress import Tracker, tracked
 
 MICRO = "micro"
 
@@ -177,15 +178,17 @@ def _summarise(table: Table) -> dict[str, Any]:
     return {"by_language": by_language, "all": all_types}
 
 
-def evaluate_extraction(path: str | Path) -> dict[str, Any]:
+def evaluate_extraction(path: str | Path, tracker: Tracker | None = None) -> dict[str, Any]:
     """Entity and event precision / recall / F1 of ``extract`` on a gold JSONL file."""
     rows = load_rows(path)
+    if tracker is not None:
+        tracker.start(len(rows))
     scored = {e["type"] for row in rows for e in row.get("entities", ())}
     entities: Table = defaultdict(dict)
     events: Table = defaultdict(dict)
     languages_right = 0
     errors: list[dict[str, Any]] = []
-    for row in rows:
+    for row in tracked(rows, tracker):
         extraction = extract(_article(row))
         languages_right += extraction.language == row["language"]
         _score_entities(row, extraction.entities, scored, entities)

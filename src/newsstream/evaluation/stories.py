@@ -30,6 +30,7 @@ import orjson
 from newsstream.core.pipeline import replay
 from newsstream.core.stories.engine import EngineConfig, Outcome
 from newsstream.models import Article, StoryRecord
+from newsstream.progress import Tracker, tracked
 
 KEPT_APART = ("confusable", "resumed")
 WITH_STORY = ("update", "crosslang", "plain")
@@ -198,11 +199,15 @@ def _errors(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, list[d
     return {"split": split, "mixed": mixed}
 
 
-def evaluate_stories(path: Path, config: EngineConfig | None = None) -> dict[str, Any]:
+def evaluate_stories(
+    path: Path, config: EngineConfig | None = None, tracker: Tracker | None = None
+) -> dict[str, Any]:
     """Replay a labelled stream and measure the story grouping (see module doc)."""
     config = config or EngineConfig()
     rows = load_labelled(path)
-    final, outcomes = replay((article for article, _, _ in rows), config)
+    if tracker is not None:
+        tracker.start(len(rows))
+    final, outcomes = replay(tracked((article for article, _, _ in rows), tracker), config)
     predicted_all, live = _placement(final.values())
     gold: dict[str, str] = {}
     for article, label, _ in rows:

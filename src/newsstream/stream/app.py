@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -41,6 +41,7 @@ from newsstream.stream.handlers import (
 from newsstream.stream.health import Readiness, install_broker_probe, install_health_pages
 from newsstream.stream.offset_gaps import OffsetGaps, batch_offsets
 from newsstream.stream.recovery_order import install as seek_before_fetching
+from newsstream.stream.story_feed import StoryFeed, install_story_page
 from newsstream.stream.tables import BatchedTableStore
 
 STORY_TABLE = "story-state"
@@ -63,6 +64,7 @@ class Pipeline:
     state: BatchedTableStore
     offsets: OffsetGaps
     pool: ExtractionPool | None = None
+    feed: StoryFeed = field(default_factory=StoryFeed)  # the story page's latest records
 
     @property
     def fused(self) -> bool:
@@ -106,6 +108,7 @@ class Pipeline:
                          type(err).__name__, err)
             logging.shutdown()
             os._exit(EXIT_SEND_FAILED)
+        self.feed.offer_all((key, value) for key, value, _headers in out.stories)
 
     def check_offsets(self, events: Any) -> None:
         """Count and log records the consumer skipped (``offset_gaps``)."""
@@ -252,7 +255,9 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         state=state,
         offsets=OffsetGaps(partial(_committed, app)),
         pool=ExtractionPool(settings.extract_processes) if settings.extract_processes else None,
+        feed=StoryFeed(settings.story_page_limit),
     )
+    install_story_page(app, pipeline.feed)
 
     @app.on_partitions_assigned.connect
     async def _assigned(sender: Any, *args: Any, **kwargs: Any) -> None:

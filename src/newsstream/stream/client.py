@@ -13,7 +13,8 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
-from newsstream.errors import BrokerError
+from newsstream.errors import BrokerUnavailable
+from newsstream.progress import Tracker
 from newsstream.settings import Settings
 from newsstream.stream.connection import client_kwargs
 
@@ -32,23 +33,36 @@ def article_key(line: bytes) -> bytes | None:
 
 
 async def start_with_retry(
-    client: AIOKafkaProducer | AIOKafkaConsumer, what: str, attempts: int = 20
+    client: AIOKafkaProducer | AIOKafkaConsumer, what: str, timeout: float = 30.0
 ) -> None:
-    for attempt in range(1, attempts + 1):
+    """Start ``client``, retrying for up to ``timeout`` seconds; a client that never
+    started is closed before ``BrokerUnavailable`` (no "Unclosed AIOKafka..." noise)."""
+    deadline = time.monotonic() + timeout
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             await client.start()
             return
         except (KafkaError, OSError) as exc:
-            if attempt == attempts:
-                raise BrokerError(f"{what}: broker unreachable: {exc}") from exc
-            log.warning("%s: broker unreachable (attempt %d): %s", what, attempt, exc)
-            await asyncio.sleep(min(0.5 * attempt, 5.0))
+            if time.monotonic() >= deadline:
+                await client.stop()
+                raise BrokerUnavailable(
+                    f"{what}: cannot reach the broker after {attempt} attempts in "
+                    f"{timeout:.0f} s ({type(exc).__name__}); check NEWSSTREAM_BROKER"
+                ) from exc
+            log.debug("%s: broker unreachable (attempt %d): %s", what, attempt, exc)
+            await asyncio.sleep(min(0.5 * attempt, 5.0, max(0.0, deadline - time.monotonic())))
 
 
 async def produce_lines(
-    settings: Settings, lines: Iterable[bytes], topic: str | None = None
+    settings: Settings,
+    lines: Iterable[bytes],
+    topic: str | None = None,
+    tracker: Tracker | None = None,
 ) -> int:
-    """Send each non-empty line as one record, keyed by its article id. Returns the count."""
+    """Send each non-empty line as one record, keyed by its article id. Returns the count.
+    ``tracker`` advances as the broker acknowledges each record."""
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.bootstrap_servers,
         acks="all",
@@ -56,7 +70,7 @@ async def produce_lines(
         enable_idempotence=False,
         **client_kwargs(settings),
     )
-    await start_with_retry(producer, "producer")
+    await start_with_retry(producer, "producer", settings.connect_timeout_s)
     sent = 0
     try:
         futures = []
@@ -64,11 +78,12 @@ async def produce_lines(
             line = line.strip()
             if not line:
                 continue
-            futures.append(
-                await producer.send(
-                    topic or settings.input_topic, value=line, key=article_key(line)
-                )
+            future = await producer.send(
+                topic or settings.input_topic, value=line, key=article_key(line)
             )
+            if tracker is not None:
+                future.add_done_callback(lambda _f: tracker.advance())
+            futures.append(future)
             sent += 1
         await producer.flush()
         for future in futures:
@@ -106,7 +121,7 @@ async def follow(
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
         **client_kwargs(settings),
     )
-    await start_with_retry(consumer, "consumer")
+    await start_with_retry(consumer, "consumer", settings.connect_timeout_s)
     try:
         last = time.monotonic()
         while True:

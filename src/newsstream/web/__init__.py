@@ -1,0 +1,1 @@
+"""The live story page: one template, one script (package data), no build step."""

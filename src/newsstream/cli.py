@@ -284,7 +284,7 @@ def evaluate(
                 render_timeline_report,
             )
 
-            report = evaluate_timelines(input_file, gold)
+            report = evaluate_timelines(input_file, gold, tracker=tracker)
             text = render_timeline_report(report, errors=not summary)
             if summary:
                 report = {k: v for k, v in report.items() if k not in ("false", "missing")}

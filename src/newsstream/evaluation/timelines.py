@@ -35,6 +35,7 @@ from newsstream.core.pipeline import replay
 from newsstream.core.stories.engine import EngineConfig
 from newsstream.evaluation.stories import load_labelled
 from newsstream.models import StoryEvent, StoryRecord
+from newsstream.progress import Tracker, tracked
 
 DATE_SLACK_DAYS = 1
 
@@ -177,14 +178,20 @@ class _Tally:
 
 
 def evaluate_timelines(
-    path: Path, gold_path: Path | None = None, config: EngineConfig | None = None
+    path: Path,
+    gold_path: Path | None = None,
+    config: EngineConfig | None = None,
+    tracker: Tracker | None = None,
 ) -> dict[str, Any]:
     """Replay a labelled stream and score its story timelines (see module doc)."""
     rows = load_labelled(path)
+    if tracker is not None:
+        tracker.start(len(rows))
     gold_events = load_gold(gold_path or timelines_path(path))
     gold_of = {article.id: label for article, label, _ in rows}
     language_of = {article.id: article.language or "" for article, _, _ in rows}
-    final, _ = replay((article for article, _, _ in rows), config or EngineConfig())
+    articles = tracked((article for article, _, _ in rows), tracker)
+    final, _ = replay(articles, config or EngineConfig())
     live = [r for r in final.values() if r.status != "merged"]
     by_story: dict[str, list[GoldEvent]] = defaultdict(list)
     for event in gold_events:

@@ -237,9 +237,15 @@ def bench(
     latency_seconds: Annotated[float, typer.Option(help="Length of the latency run.")] = 10.0,
     scaling: Annotated[bool, typer.Option(help="Also run 1 vs 2 workers on 4 partitions.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    broker: Annotated[
+        str, typer.Option(help="embedded (Tansu) or kafka (Apache Kafka, after `make kafka`).")
+    ] = "embedded",
 ) -> None:
-    """Benchmark: pipeline vs raw Faust passthrough on the embedded broker, and the core."""
-    from newsstream.benchmarks.pipeline import BenchConfig, run_bench
+    """Benchmark: pipeline vs raw Faust passthrough on one broker, and the core."""
+    from newsstream.benchmarks.pipeline import BROKER_FACTS, BenchConfig, run_bench
+
+    if broker not in BROKER_FACTS:
+        raise typer.BadParameter(f"--broker must be one of {', '.join(BROKER_FACTS)}")
 
     config = BenchConfig(
         articles=articles,
@@ -247,6 +253,7 @@ def bench(
         latency_rate=rate,
         latency_seconds=latency_seconds,
         scaling=scaling,
+        broker=broker,
     )
     result = run_bench(config, log=lambda line: err_console.print(line, highlight=False))
     summary = result.summary()

@@ -70,11 +70,6 @@ class Settings(BaseSettings):
         0.01, gt=0, description="Max seconds an agent waits to fill a batch."
     )
     producer_linger_s: float = Field(0.005, ge=0, description="Producer linger before a send.")
-    processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
-        "at_least_once",
-        description="Faust's processing guarantee. exactly_once needs Apache Kafka "
-        "(transactions); see docs/reliability.md for what was measured.",
-    )
 
     # HTTP server of the worker
     web_host: str = Field("127.0.0.1", description="Bind address of /metrics, /healthz, /readyz.")

@@ -12,7 +12,6 @@ These run on Apache Kafka only (the embedded broker neither compacts nor replica
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -170,27 +169,3 @@ def test_kill_9_of_one_broker_of_three_loses_nothing(
     assert worker.process.poll() is None, worker.log_tail()
     check_outcome(settings, stream, tmp_path)
 
-
-# --- Faust's exactly_once on Apache Kafka ---------------------------------------------------
-
-
-@pytest.mark.slow
-def test_kill_9_of_the_worker_with_exactly_once(
-    tmp_path: Path,
-    settings_factory: Callable[..., Settings],
-    worker_factory: Callable[[Settings], WorkerProcess],
-) -> None:
-    """The worker kill -9 test of test_crash_recovery with processing_guarantee=exactly_once."""
-    rng = random.Random(1)
-    settings = settings_factory(processing_guarantee="exactly_once")
-    stream = make_stream(5000, seed=11)
-    worker = worker_factory(settings)
-    worker.wait_ready(timeout=120)
-    produce_in_background(settings, stream, chunk=250, pause=0.5)
-    for _ in range(3):
-        time.sleep(rng.uniform(1.0, 4.0))
-        worker.kill()
-        worker = worker_factory(settings.model_copy(update={"web_port": free_port()}))
-        worker.wait_ready(timeout=180)
-    assert stream.done.wait(timeout=300)
-    check_outcome(settings, stream, tmp_path)

@@ -198,7 +198,6 @@ def faust_config(settings: Settings) -> dict[str, Any]:
         "broker_heartbeat_interval": settings.heartbeat_interval_s,
         "broker_max_poll_records": settings.max_poll_records,
         "producer_linger": settings.producer_linger_s,
-        "processing_guarantee": settings.processing_guarantee,
         "consumer_auto_offset_reset": "earliest",
         "autodiscover": False,
         # A rebalance waits until every batch already taken is processed and

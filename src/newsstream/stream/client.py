@@ -104,12 +104,6 @@ async def follow(
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
-        # Under exactly_once the worker's aborted transactions stay in the log: skip them.
-        isolation_level=(
-            "read_committed"
-            if settings.processing_guarantee == "exactly_once"
-            else "read_uncommitted"
-        ),
         **client_kwargs(settings),
     )
     await start_with_retry(consumer, "consumer")

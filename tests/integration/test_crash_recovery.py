@@ -32,8 +32,8 @@ from newsstream.workers import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
 
-# Measured 2026-12-07 on Apache Kafka 4.4.0: 2 of 3 runs passed; in the third, 607 of
-# 2,751 articles produced after the rebalances never reached a story, with no offset gap
+# Measured 2026-12-07 on Apache Kafka 4.4.0: 2 of 3 runs passed; in the second, 607 of
+# 2,751 articles (most produced after the rebalances) never reached a story, with no offset gap
 # and no error logged (docs/reliability.md, "Apache Kafka"). Not strict: it mostly passes.
 KAFKA_REBALANCE_STALL = pytest.mark.xfail(
     strict=False,

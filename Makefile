@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint schemas venv bench evaluate clean
+.PHONY: demo test test-fast lint schemas venv bench evaluate clean kafka kafka-if-possible
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,15 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/newsstream demo
 
-test: $(STAMP)
+# Apache Kafka's jars from Maven Central (deploy/kafka/pom.xml) into .newsstream/kafka-<version>.
+kafka: $(STAMP)
+	$(BIN)/python -m newsstream.kafka_cluster fetch
+
+# The same when Java and Maven are here; otherwise it says so (the Kafka tests then skip).
+kafka-if-possible: $(STAMP)
+	$(BIN)/python -m newsstream.kafka_cluster fetch-if-possible
+
+test: $(STAMP) kafka-if-possible
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -q
 

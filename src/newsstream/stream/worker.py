@@ -22,6 +22,7 @@ from newsstream.core.extract import warm_up
 from newsstream.errors import BatchFailed, SendFailed, WorkerMustStop
 from newsstream.logs import configure_logging
 from newsstream.settings import Settings
+from newsstream.stream import faust_compat
 from newsstream.stream.admin import ensure_topics
 from newsstream.stream.app import create_app
 
@@ -53,6 +54,7 @@ def exit_on(err: WorkerMustStop) -> NoReturn:
 
 def run_worker(settings: Settings) -> None:
     """Blocks until the worker is stopped (SIGINT/SIGTERM)."""
+    faust_compat.check_versions()  # before anything else: a clear error, not a silent patch
     # Our logging, not mode's: mode leaves the root logger at DEBUG, which makes
     # every aiokafka/faust debug call build a LogRecord (8% of a busy worker's CPU).
     configure_logging(settings.log_level, json_logs=settings.log_json)

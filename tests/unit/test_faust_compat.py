@@ -430,3 +430,22 @@ def test_prepare_installs_every_patch_for_the_app() -> None:
     faust_compat.prepare(app, fetch_max_wait_ms=55)
     assert hasattr(Recovery.on_recovery_completed, "resumes_after")
     assert worker_consumer_wait(app) == 55
+
+
+# ------------------------------------------- public API the shell leans on hardest
+def test_the_table_api_the_batch_journal_writes_through() -> None:
+    """Not internals, but ``stream/tables.py`` writes each changelog record itself and
+    awaits it: the method must keep taking a partition and a serializer and return a
+    ``FutureMessage``; the memory store keeps decoded values in its ``data`` dict
+    (``BatchedTableStore._read`` falls back to ``store.get`` otherwise)."""
+    from faust.tables.base import Collection
+    from faust.types.tuples import FutureMessage
+
+    signature = inspect.signature(Collection.send_changelog)
+    assert list(signature.parameters) == [
+        "self", "partition", "key", "value", "key_serializer", "value_serializer"
+    ]  # fmt: skip
+    assert signature.return_annotation in (FutureMessage, "FutureMessage")
+    table = new_app().Table("t", default=None)
+    table.data["k"] = {"v": 1}
+    assert type(table.data.data) is dict and table.data.data["k"] == {"v": 1}

@@ -747,6 +747,19 @@ ALERT_CASES = [
         "NewsstreamNoOutput",
         [],
     ),
+    # One gap of three records at minute 5: critical while it is in the last 15 minutes.
+    alert_case(
+        {'newsstream_offset_gaps_total{topic="news.articles"}': "0x5 3x20"},
+        "10m",
+        "NewsstreamOffsetGap",
+        [{**C, "topic": "news.articles"}],
+    ),
+    alert_case(
+        {'newsstream_offset_gaps_total{topic="news.articles"}': "0x5 3x40"},
+        "40m",
+        "NewsstreamOffsetGap",
+        [],
+    ),
 ]
 
 

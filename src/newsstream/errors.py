@@ -83,3 +83,35 @@ class InputDataError(NewsstreamError):
 
 class ConfigError(NewsstreamError):
     """``NEWSSTREAM_*`` settings that do not validate."""
+
+
+class IncompatibleLibrary(NewsstreamError):
+    """An installed library version that ``stream/faust_compat.py`` was not written for:
+    its patches of that library's internals may no longer fit, so the worker refuses
+    to start."""
+
+    def __init__(self, package: str, installed: str, expected: str, module: str) -> None:
+        super().__init__(
+            f"{package} {installed} is installed, but {module} was written for "
+            f"{package}{expected}; it patches internals of that library. Install the "
+            f"pinned versions (pip install -e .), or review {module} and run "
+            "tests/unit/test_faust_compat.py against the new version before widening "
+            "its SUPPORTED range and the pins in pyproject.toml."
+        )
+        self.package = package
+        self.installed = installed
+        self.expected = expected
+
+
+class WorkerMustStop(NewsstreamError):
+    """A batch could not be completed and was not acknowledged: the worker must exit,
+    so that the batch is delivered again after the restart. The worker entry
+    (``stream/worker.py``) maps each subclass to its exit code."""
+
+
+class BatchFailed(WorkerMustStop):
+    """A batch failed as a whole (not one article: those go to the DLQ)."""
+
+
+class SendFailed(WorkerMustStop):
+    """The broker refused a write of a batch (a changelog, story, DLQ or cluster record)."""

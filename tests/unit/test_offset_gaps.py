@@ -1,20 +1,14 @@
-"""Records the consumer skipped are found (OffsetGaps), and Faust's recovery resumes the
-stream partitions only after its seek and queue clearing (recovery_order)."""
+"""Records the consumer skipped are found (OffsetGaps). The recovery order that prevents
+such skips is tested against Faust's own classes in ``test_faust_compat``."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
-from types import SimpleNamespace
-from typing import Any
 
-from faust.tables.recovery import Recovery
 from hypothesis import given
 from hypothesis import strategies as st
 
 from newsstream.stream.offset_gaps import Gap, OffsetGaps
-from newsstream.stream.recovery_order import install, resume_after
 
 
 def committed_at(offsets: dict[tuple[str, int], int]) -> OffsetGaps:
@@ -82,58 +76,3 @@ def test_exactly_the_dropped_runs_are_reported(
     expected = [s for s in expected_starts if any(o > s for o in seen)]
     assert [g.expected for g in found] == expected
     assert sum(g.skipped for g in found) == len([o for o in missing if o < seen[-1]])
-
-
-class FakeConsumer:
-    def __init__(self, log: list[str]) -> None:
-        self.log = log
-        self.resumed: set[Any] = set()
-
-    def resume_partitions(self, tps: set[Any]) -> None:
-        self.log.append(f"resume {sorted(tps)}")
-        self.resumed |= set(tps)
-
-
-def fake_recovery(generation: int) -> tuple[Any, list[str]]:
-    log: list[str] = []
-    app = SimpleNamespace(consumer=FakeConsumer(log), consumer_generation_id=generation)
-    return SimpleNamespace(app=app), log
-
-
-async def faust_like(self: Any, generation_id: int = 0) -> None:
-    """The order of Faust's on_recovery_completed: resume, await the seek, clear queues."""
-    self.app.consumer.resume_partitions({"articles-0", "articles-1"})
-    await asyncio.sleep(0)  # perform_seek: the fetcher could run here
-    self.app.consumer.log.append("seek done")
-    self.app.consumer.log.append("queues cleared")
-
-
-def test_stream_partitions_are_resumed_after_the_seek_and_the_queue_clearing() -> None:
-    recovery, log = fake_recovery(generation=3)
-    asyncio.run(resume_after(faust_like)(recovery, 3))
-    assert log == ["seek done", "queues cleared", "resume ['articles-0', 'articles-1']"]
-    assert "resume_partitions" not in vars(recovery.app.consumer)  # the method is back
-
-
-def test_a_newer_rebalance_resumes_nothing_and_a_failure_restores_the_method() -> None:
-    recovery, _ = fake_recovery(generation=4)  # generation moved on during recovery
-    asyncio.run(resume_after(faust_like)(recovery, 3))
-    assert recovery.app.consumer.resumed == set()
-
-    async def failing(self: Any, generation_id: int = 0) -> None:
-        self.app.consumer.resume_partitions({"articles-0"})
-        raise RuntimeError("seek timed out")
-
-    recovery, _ = fake_recovery(generation=3)
-    with contextlib.suppress(RuntimeError):
-        asyncio.run(resume_after(failing)(recovery, 3))
-    assert recovery.app.consumer.resumed == set()
-    assert "resume_partitions" not in vars(recovery.app.consumer)
-
-
-def test_install_wraps_faust_once() -> None:
-    install()
-    wrapped = Recovery.on_recovery_completed
-    install()
-    assert Recovery.on_recovery_completed is wrapped
-    assert wrapped.resumes_after.__qualname__ == "Recovery.on_recovery_completed"

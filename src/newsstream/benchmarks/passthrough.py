@@ -20,13 +20,12 @@ from newsstream.logs import configure_logging
 from newsstream.settings import Settings
 from newsstream.stream.admin import ensure_topics
 from newsstream.stream.app import faust_config
-from newsstream.stream.batch_hold import held
-from newsstream.stream.fetch_wait import set_fetch_max_wait
+from newsstream.stream.faust_compat import held, prepare
 
 
 def create_passthrough_app(settings: Settings) -> faust.App:
-    set_fetch_max_wait(settings.fetch_max_wait_ms)  # same consumer settings as the pipeline
     app = faust.App(f"{settings.app_id}-passthrough", **faust_config(settings))
+    prepare(app, fetch_max_wait_ms=settings.fetch_max_wait_ms)  # the pipeline's consumer
     raw = {"key_serializer": "raw", "value_serializer": "raw"}
     source = app.topic(settings.input_topic, **raw)
     sink = app.topic(settings.output_topic, **raw)

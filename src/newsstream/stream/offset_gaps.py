@@ -5,7 +5,7 @@ offsets of a partition are contiguous and an agent should see every one of them
 at least once: after a rebalance from the committed offset on, then each offset
 one after the other. A record that never reaches the agent is lost without any
 error. Faust can skip records like that around a rebalance (see
-``recovery_order``). Its gap tracking can also count such a hole as acknowledged
+``faust_compat.resume_after_recovery``). Its gap tracking can also count such a hole as acknowledged
 when it commits, and then the next owner of the partition does not read it either.
 
 ``OffsetGaps`` checks this for each batch. It expects the first offset of a

@@ -29,27 +29,9 @@ from newsstream.models import Article, StoryRecord
 from newsstream.settings import Settings
 from newsstream.stream.client import follow, produce_lines
 from newsstream.workers import WorkerProcess
+from tests.integration.known_issues import KAFKA_KILL_9_LOSS, KAFKA_REBALANCE_STALL, on_kafka
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
-
-# Measured 2026-12-07 on Apache Kafka 4.4.0 (docs/reliability.md, "Apache Kafka"): both
-# tests lost articles on Kafka in 1 of 5 runs each, with no offset gap and no error
-# logged; on the embedded broker they keep passing. Not strict: they mostly pass.
-KAFKA_REBALANCE_STALL = pytest.mark.xfail(
-    strict=False,
-    reason="on Apache Kafka, input partitions back from a departing worker were not "
-    "fetched again in 1 of 5 runs (607 of 2,751 articles lost; docs/reliability.md)",
-)
-KAFKA_KILL_9_LOSS = pytest.mark.xfail(
-    strict=False,
-    reason="on Apache Kafka, a block of 372 of 4,574 articles was lost after kill -9 "
-    "in 1 of 5 runs (docs/reliability.md)",
-)
-
-
-def on_kafka(request: pytest.FixtureRequest) -> bool:
-    return bool(request.node.callspec.params.get("broker") == "kafka")
-
 
 @dataclass
 class Stream:

@@ -231,7 +231,7 @@ class KafkaCluster:
         props = node.data_dir / "server.properties"
         props.write_text("".join(f"{k}={v}\n" for k, v in self._properties(node).items()))
         cmd = [*self._java(libs, 256), "kafka.tools.StorageTool", "format",
-               "-t", cluster_id, "-c", str(props), "--ignore-formatted"]  # fmt: skip
+               f"--cluster-id={cluster_id}", "-c", str(props), "--ignore-formatted"]  # fmt: skip
         done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
         if done.returncode != 0:
             raise BrokerError(f"kafka storage format failed for node {node.node_id}: "

@@ -65,3 +65,25 @@ def test_the_worker_producer_waits_for_all_in_sync_replicas(tmp_path: Path) -> N
     pipeline = create_app(Settings(data_dir=tmp_path, web_port=6066))
     assert pipeline.app.conf.producer_acks == -1  # acks=all
     assert pipeline.app.conf.processing_guarantee.value == "at_least_once"
+
+
+def test_a_cluster_id_that_starts_with_a_dash_is_passed_as_one_argument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cluster ids are URL-safe base64 and may start with "-"; given as a separate
+    argument, kafka-storage took one for an option and failed (CI, 2026-12-07)."""
+    import subprocess
+
+    seen: list[list[str]] = []
+
+    def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        seen.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(subprocess, "run", run)
+    cluster = KafkaCluster(size=1)
+    cluster.workdir = tmp_path
+    node = KafkaNode(1, 9001, 9101, tmp_path / "node-1")
+    cluster._format(tmp_path / "libs", node, "-UzMocyvRK6nbXjcGY7mHA")
+    assert "--cluster-id=-UzMocyvRK6nbXjcGY7mHA" in seen[0]
+    assert "-UzMocyvRK6nbXjcGY7mHA" not in seen[0]

@@ -17,7 +17,15 @@ from rich.console import Console
 
 from newsstream.cli_dlq import dlq_app
 from newsstream.cli_errors import ErrorReportingGroup, check_input, read_input
-from newsstream.cli_options import QuietOption, TimeoutOption, load_settings, on_wait
+from newsstream.cli_options import (
+    DecisionOption,
+    QuietOption,
+    TimeoutOption,
+    engine_config,
+    load_settings,
+    on_wait,
+)
+from newsstream.core.stories.join_model import DEFAULT_DECISION
 from newsstream.errors import NewsstreamError
 from newsstream.log_summary import summarise_noise
 from newsstream.progress import tracking
@@ -259,6 +267,7 @@ def evaluate(
         typer.Option(help="Gold timelines (default: NAME.timelines.jsonl beside FILE)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    decision: DecisionOption = DEFAULT_DECISION,
     quiet: QuietOption = False,
 ) -> None:
     """Measure quality on labelled data: B-cubed and pairwise P/R/F1, timeline P/R/F1
@@ -284,14 +293,16 @@ def evaluate(
                 render_timeline_report,
             )
 
-            report = evaluate_timelines(input_file, gold, tracker=tracker)
+            report = evaluate_timelines(
+                input_file, gold, config=engine_config(decision), tracker=tracker
+            )
             text = render_timeline_report(report, errors=not summary)
             if summary:
                 report = {k: v for k, v in report.items() if k not in ("false", "missing")}
         else:
             from newsstream.evaluation.stories import evaluate_stories, render_story_report
 
-            report = evaluate_stories(input_file, tracker=tracker)
+            report = evaluate_stories(input_file, engine_config(decision), tracker=tracker)
             text = render_story_report(report)
             if summary:
                 text = "\n".join(text.splitlines()[:5])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -11,6 +11,9 @@ from rich.console import Console
 
 from newsstream.cli_errors import settings_problem
 from newsstream.settings import Settings
+
+if TYPE_CHECKING:
+    from newsstream.core.stories.engine import EngineConfig
 
 TimeoutOption = Annotated[
     float | None,
@@ -43,3 +46,22 @@ def on_wait(quiet: bool) -> Callable[[str], None] | None:
     if quiet:
         return None
     return lambda line: _err.print(f"newsstream: {line}", highlight=False, markup=False)
+
+
+DecisionOption = Annotated[
+    str,
+    typer.Option(
+        "--decision",
+        help="How an article joins a story: 'rules' (hand-set) or 'model' (learned weights).",
+    ),
+]
+
+
+def engine_config(decision: str, **fields: Any) -> EngineConfig:
+    """The story engine's config for ``--decision`` (a usage error when unknown)."""
+    from newsstream.core.stories.engine import EngineConfig
+
+    try:
+        return EngineConfig.for_decision(decision, **fields)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--decision") from exc

@@ -200,7 +200,9 @@ def _errors(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, list[d
 
 
 def evaluate_stories(
-    path: Path, config: EngineConfig | None = None, tracker: Tracker | None = None
+    path: Path,
+    config: EngineConfig | None = None,
+    tracker: Tracker | None = None,
 ) -> dict[str, Any]:
     """Replay a labelled stream and measure the story grouping (see module doc)."""
     config = config or EngineConfig()

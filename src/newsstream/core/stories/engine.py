@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from newsstream.core.extracted import Extraction
@@ -54,7 +54,9 @@ from newsstream.core.stories import state as story_state
 from newsstream.core.stories.ageing import Ageing
 from newsstream.core.stories.candidates import MIN_INDEX_WEIGHT, CandidateIndex
 from newsstream.core.stories.duplicates import is_near_duplicate, similarities
+from newsstream.core.stories.engine_config import EngineConfig
 from newsstream.core.stories.evidence import Evidence
+from newsstream.core.stories.explanation import explain_place
 from newsstream.core.stories.facts import (
     CONTENT_FIELDS,
     ArticleFacts,
@@ -64,7 +66,15 @@ from newsstream.core.stories.facts import (
     timestamp,
 )
 from newsstream.core.stories.markers import Markers
-from newsstream.core.stories.matching import MatchConfig, Probe, bridged, probe, ranked, score_probe
+from newsstream.core.stories.matching import (
+    MatchConfig,
+    Probe,
+    Score,
+    bridged,
+    probe,
+    ranked,
+    score_probe,
+)
 from newsstream.core.stories.record import build_record
 from newsstream.core.stories.schema import version_of
 from newsstream.core.stories.state import Story
@@ -74,14 +84,6 @@ from newsstream.models import Article, StoryRecord
 __all__ = ["CONTENT_FIELDS", "EngineConfig", "Outcome", "StoryEngine", "content_hash"]
 
 MAX_SUMMARY = 300
-
-
-@dataclass(frozen=True, slots=True)
-class EngineConfig:
-    window: timedelta = timedelta(days=30)
-    match: MatchConfig = field(default_factory=MatchConfig)
-    pinned_signatures: int = 3  # originals per story whose LSH bands are indexed
-    redelivery_horizon: int = 20_000  # articles an expired story's markers are kept for
 
 
 @dataclass(slots=True)
@@ -95,6 +97,7 @@ class Outcome:
     updated: int = 0
     merged: int = 0
     expired: int = 0
+    explanation: dict[str, Any] | None = None  # with ``EngineConfig.explain``
 
 
 def story_id_for(seed: str) -> str:
@@ -191,6 +194,10 @@ class StoryEngine:
             seen = marker is not None
             outcome = self._seen_before(incoming, marker) if seen else self._place(incoming)
         outcome.expired = expired
+        if self.config.explain:
+            explanation = outcome.explanation or {"article": article.id, "candidates": []}
+            explanation.update(decision=outcome.decision, story=outcome.story_id)
+            outcome.explanation = explanation
         return outcome
 
     def active_story_count(self) -> int:
@@ -237,10 +244,36 @@ class StoryEngine:
         config = self.config.match
         stories, banded = self._candidates(incoming, home)
         found = incoming.probe
+        day = 86_400.0
         scores = {
-            sid: score_probe(found, s["profile"], config, s["people"]) for sid, s in stories.items()
+            sid: score_probe(
+                found,
+                s["profile"],
+                config,
+                s["people"],
+                max(0.0, (incoming.published - (s["last"] or incoming.published)) / day),
+                s["entities"],
+            )
+            for sid, s in stories.items()
         }
         by_score = ranked(scores)
+        explanation = None
+        if self.config.explain:
+            profiles = {sid: s["profile"] for sid, s in stories.items()}
+            explanation = explain_place(found, incoming.article.id, by_score, profiles, config)
+        outcome = self._decide_place(incoming, home, stories, banded, by_score)
+        outcome.explanation = explanation
+        return outcome
+
+    def _decide_place(
+        self,
+        incoming: Incoming,
+        home: Story | None,
+        stories: dict[str, Story],
+        banded: set[str],
+        by_score: list[tuple[str, Score]],
+    ) -> Outcome:
+        config = self.config.match
         suspects = banded | {sid for sid, _ in by_score[: config.duplicate_suspects]}
         duplicate = self._near_duplicate(
             incoming, {s: stories[s] for s in suspects & stories.keys()}

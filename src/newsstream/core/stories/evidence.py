@@ -16,6 +16,9 @@ weighted *evidence keys* in one namespace for both languages:
 - ``d:<month>-<day>``: a calendar date;
 - ``v:<event type>:<actor>``: an extracted event and one of its actors.
 
+Besides the keys, the *topics* of its headline (``core.text.topics``: personnel,
+results, legal …) say what kind of news it is, in both languages alike.
+
 Each key also carries its *prominence* in the article (mentions count 3 in the
 title, 2 in the lead, 1 elsewhere, relative to the most mentioned key), and the
 evidence lists the keys of the title and lead (*anchors*) and the surnames of
@@ -42,10 +45,12 @@ from newsstream.core.stories.name_keys import (
 )
 from newsstream.core.text.calendar_days import dates
 from newsstream.core.text.numbers import numbers_with_head
+from newsstream.core.text.topics import topics as topics_of
 from newsstream.models import Article
 
 MAX_KEYS = 40
 MAX_TERMS = 24
+HEAD_WEIGHT = 0.3  # a headline word this name-like is one of the headline's names
 MAIN_PERSON = 0.5  # a person this salient (relative to the article's top person or
 ORG_PART_SHARE = 0.5  # a word of a longer organisation name, shared without the whole name
 _SUBJECTS = frozenset({"PERSON", "ORG"})  # what an article can be about (people_keys)
@@ -61,6 +66,10 @@ class Evidence:
     language: str
     anchors: frozenset[str] = frozenset()  # keys that occur in the title or lead
     people: tuple[str, ...] = ()  # surname keys of the people the article is about
+    topics: frozenset[str] = frozenset()  # what its headline (else its lead) reports
+    heads: tuple[str, ...] = ()  # the name keys of its headline, in order
+    orgs: tuple[str, ...] = ()  # folded names of the organisations it is about
+    org_names: frozenset[str] = frozenset()  # ... and of every organisation it names
 
 
 def event_keys(extraction: Extraction) -> dict[str, float]:
@@ -86,6 +95,24 @@ def people_keys(extraction: Extraction, limit: int = 3) -> tuple[str, ...]:
             if key not in keys:
                 keys.append(key)
     return tuple(keys[:limit])
+
+
+def organisation_keys(
+    extraction: Extraction, limit: int = 3
+) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Folded names of the salient organisations (as ``people_keys`` picks people),
+    and of all organisations the article names."""
+    top = max((e.salience for e in extraction.entities if e.type in _SUBJECTS), default=0.0) or 1.0
+    main: list[str] = []
+    every: set[str] = set()
+    for entity in extraction.entities:
+        if entity.type != "ORG":
+            continue
+        key = fold(entity.name)
+        every.add(key)
+        if entity.salience >= MAIN_PERSON * top and key not in main:
+            main.append(key)
+    return tuple(main[:limit]), frozenset(every)
 
 
 def word_count(article: Article) -> int:
@@ -129,10 +156,7 @@ def gather(article: Article, extraction: Extraction) -> Evidence:
         prominence[key] = prominence.get(f"n:{key.rsplit(':', 1)[1]}", 0.5)
     ranked = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_KEYS]
     terms = sorted(extraction.fingerprint.keywords.items(), key=lambda kv: (-kv[1], kv[0]))
-    if head.isascii():  # fold() of an ASCII word is lower-casing
-        head_words = set(WORD.findall(head.lower()))
-    else:
-        head_words = set(map(fold, WORD.findall(head)))
+    head_words = set(map(fold, WORD.findall(head)))
     anchors = frozenset(
         k
         for k, _ in ranked
@@ -140,11 +164,29 @@ def gather(article: Article, extraction: Extraction) -> Evidence:
         or k in in_head
         or (k.startswith("o:") and all(word in head_words for word in k[2:].split()))
     )
+    title_words = [fold(w) for w in WORD.findall(article.title)]
+    heads = tuple(
+        dict.fromkeys(f"n:{w}" for w in title_words if keys.get(f"n:{w}", 0.0) >= HEAD_WEIGHT)
+    )
+    orgs, org_names = organisation_keys(extraction)
     return Evidence(
+        orgs=orgs,
+        org_names=org_names,
+        heads=heads,
         keys=dict(ranked),
         prominence={k: prominence[k] for k, _ in ranked},
         terms=dict(terms[:MAX_TERMS]),
         language=language,
         anchors=anchors,
         people=people_keys(extraction),
+        topics=headline_topics(article, extraction),
     )
+
+
+def headline_topics(article: Article, extraction: Extraction) -> frozenset[str]:
+    """What the article reports (``core.text.topics``): its headline's topics, else its
+    lead sentence's (a headline such as "Comeback perfekt" or one that names no event)."""
+    found = topics_of(article.title, extraction.language)
+    if not found:
+        found = topics_of(extraction.lead or article.body[:200], extraction.language)
+    return found

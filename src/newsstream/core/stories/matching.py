@@ -30,9 +30,12 @@ from __future__ import annotations
 import math
 from collections.abc import Container
 from dataclasses import dataclass
+from typing import Any
 
+from newsstream.core.stories import join_model
 from newsstream.core.stories.evidence import Evidence
-from newsstream.core.stories.profile import Profile, norm
+from newsstream.core.stories.profile import Profile, dominant_topics, norm
+from newsstream.core.text.topics import widen
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,10 @@ class MatchConfig:
     central: float = 0.75  # ... in the title or lead, or this prominent in the article;
     breadth: int = 4  # ... so do this many shared keys
     breadth_weight: float = 0.6  # ... this heavy
+    topic_share: float = 0.25  # a story's topics: those of at least this share of its members
+    kin_share: float = 0.5  # a story's main person named in at least this share of them
+    model: str | None = None  # a learned join decision (``data/models/<model>.json``)
+    model_threshold: float = 0.2  # ... joins at this probability (chosen by leave-one-file-out)
     candidates: int = 16  # stories scored per article, at most
     duplicate_suspects: int = 3  # best-scored stories checked for a near-duplicate
 
@@ -63,8 +70,23 @@ class Score:
     shared: int
     anchored: bool  # a central key of the article is in the story
     conflict: bool = False  # the article is about other people than the story
+    clash: bool = False  # its headline reports another kind of news than the story's
+    events: bool = False  # it shares an event (type and actor) with the story
+    kin: bool = False  # one of its main people is one of the story's
+    stranger: bool = False  # its headline's first name never headed the story
+    unrelated: bool = False  # ... nor a kind a story moves on to (``core.text.topics.widen``)
+    size: int = 0  # members of the story
+    heads_known: float = 1.0  # share of its headline names that headed the story before
+    topic_share: float = 1.0  # most of the story's members with one of its topics
+    gap: float = 0.0  # days since the story's latest member
+    rivals: bool = False  # the article is about other organisations than the story
+    chance: float | None = None  # the learned decision's probability (``join_model``)
 
     def joins(self, config: MatchConfig) -> bool:
+        if self.chance is not None:  # the learned decision
+            return self.chance >= config.model_threshold
+        if self.unrelated:  # same names, another kind of news: another story
+            return False
         if self.conflict:  # other people: the names must carry it, not shared vocabulary
             return self.anchored and self.names >= config.conflict_score
         return self.anchored and self.total >= config.join_score
@@ -82,6 +104,10 @@ class Probe:
     norm: float  # Euclidean norm of ``terms``
     language: str
     people: tuple[str, ...]
+    topics: frozenset[str] = frozenset()
+    heads: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    org_names: frozenset[str] = frozenset()
 
 
 def probe(evidence: Evidence, config: MatchConfig) -> Probe:
@@ -99,6 +125,10 @@ def probe(evidence: Evidence, config: MatchConfig) -> Probe:
         math.sqrt(sum(w * w for w in evidence.terms.values())),
         evidence.language,
         evidence.people,
+        evidence.topics,
+        evidence.heads,
+        evidence.orgs,
+        evidence.org_names,
     )
 
 
@@ -123,6 +153,68 @@ def _conflict(
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class _Headline:
+    clash: bool = False
+    unrelated: bool = False
+    stranger: bool = False
+    heads_known: float = 1.0
+    topic_share: float = 1.0
+
+
+def _headline(
+    found: Probe, profile: Profile, config: MatchConfig, story_people: list[str]
+) -> _Headline:
+    """How the article's headline (its topics, its names) sits with the story's."""
+    clash = unrelated = stranger = False
+    heads_known = topic_share = 1.0
+    if found.topics:
+        story_topics = dominant_topics(profile, config.topic_share)
+        if story_topics:
+            clash = not (found.topics & story_topics)
+            unrelated = clash and not (widen(found.topics) & story_topics)
+        counts = profile.get("topics") or {}
+        if counts:
+            seen = max(counts.get(topic, 0) for topic in found.topics)
+            topic_share = seen / max(1, profile.get("tn", 1))
+    if found.heads:
+        heads = profile.get("heads") or {}
+        head = found.heads[0]
+        stranger = head not in heads and head not in story_people
+        heads_known = sum(1 for h in found.heads if h in heads) / len(found.heads)
+    return _Headline(clash, unrelated, stranger, heads_known, topic_share)
+
+
+def _rivals(found: Probe, entities: dict[str, Any]) -> bool:
+    """The article's main organisations are new to the story, and the story's main
+    organisations are absent from the article: another firm of the same name or trade."""
+    if not found.orgs:
+        return False
+    for org in found.orgs:
+        if org in entities:
+            return False
+    ranked = sorted([(-e["salience"], key) for key, e in entities.items() if e["type"] == "ORG"])[
+        :3
+    ]
+    if not ranked:
+        return False
+    return not any(key in found.org_names for _, key in ranked)
+
+
+def _kin(
+    people: tuple[str, ...], profile: Profile, story_people: list[str], config: MatchConfig
+) -> bool:
+    """One of the article's main people is a main person of the story, carried by
+    at least ``kin_share`` of its members (not a chief quoted once)."""
+    keys, floor = profile["keys"], config.kin_share * profile.get("n", 0)
+    for person in people:
+        if person in story_people:
+            entry = keys.get(person)
+            if entry is not None and entry[1] >= floor:
+                return True
+    return False
+
+
 def score(
     evidence: Evidence, profile: Profile, config: MatchConfig, story_people: list[str] = ()
 ) -> Score:
@@ -130,7 +222,12 @@ def score(
 
 
 def score_probe(
-    found: Probe, profile: Profile, config: MatchConfig, story_people: list[str] = ()
+    found: Probe,
+    profile: Profile,
+    config: MatchConfig,
+    story_people: list[str] = (),
+    gap: float = 0.0,
+    story_entities: dict[str, Any] | None = None,
 ) -> Score:
     """``score`` of a prepared article: the same arithmetic in the same order, but
     only over the keys and terms the two share (found by set intersection)."""
@@ -162,7 +259,30 @@ def score_probe(
     words = _words(found, profile)
     total = round(names + config.term_weight * words, 4)
     conflict = _conflict(found.people, found.keys, profile, story_people)
-    return Score(total, names, words, shared, anchored or broad >= config.breadth, conflict)
+    events = any(key.startswith("v:") for key in common)
+    kin = _kin(found.people, profile, story_people, config)
+    headline = _headline(found, profile, config, story_people)
+    found_score = Score(
+        total,
+        names,
+        words,
+        shared,
+        anchored or broad >= config.breadth,
+        conflict,
+        headline.clash,
+        events,
+        kin,
+        headline.stranger,
+        headline.unrelated,
+        profile.get("n", 0),
+        headline.heads_known,
+        headline.topic_share,
+        gap,
+        _rivals(found, story_entities) if story_entities else False,
+    )
+    if config.model is not None:
+        found_score.chance = join_model.load(config.model).probability(found_score)
+    return found_score
 
 
 def _words(found: Probe, profile: Profile) -> float:
@@ -204,8 +324,13 @@ def _mass(profile: Profile) -> float:
 
 
 def ranked(scores: dict[str, Score]) -> list[tuple[str, Score]]:
-    """Best first; ties broken by story id so that decisions are deterministic."""
-    return sorted(scores.items(), key=lambda item: (-item[1].total, item[0]))
+    """Best first (by the learned probability when there is one, else the total); ties
+    broken by story id so that decisions are deterministic."""
+    return sorted(scores.items(), key=lambda item: (-_rank(item[1]), item[0]))
+
+
+def _rank(found: Score) -> float:
+    return found.total if found.chance is None else found.chance
 
 
 def bridged(
@@ -220,5 +345,14 @@ def bridged(
     # names, not words: the half in the article's own language has a head start in words
     if not second.joins(config) or second.names < config.merge_ratio * top.names:
         return False
+    if not topics_agree(profiles[best[0]], profiles[sid], config):
+        return False  # one reports a dismissal, the other results: not one story
     share = overlap(profiles[best[0]], profiles[sid])
     return share >= config.merge_overlap
+
+
+def topics_agree(a: Profile, b: Profile, config: MatchConfig) -> bool:
+    """Two stories' headlines report the same kinds of news (or one has no topic yet)."""
+    mine = dominant_topics(a, config.topic_share)
+    theirs = dominant_topics(b, config.topic_share)
+    return not mine or not theirs or bool(mine & theirs)

@@ -46,11 +46,17 @@ _ENTITY_SPLIT = re.compile(r"[\s\-/]+")
 
 @lru_cache(maxsize=200_000)
 def fold(token: str) -> str:
-    """Case- and diacritic-folded form of a token ("Pavlović" → "pavlovic")."""
+    """Case- and diacritic-folded form of a token ("Pavlović" → "pavlovic"), with German
+    umlauts and their transliterations alike ("Brück", "Brueck" → "bruck")."""
     if token.isascii():  # nothing to decompose: case folding is lower-casing
-        return token.lower()
-    decomposed = unicodedata.normalize("NFKD", token.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+        lowered = token.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", token.casefold())
+        lowered = "".join(c for c in decomposed if not unicodedata.combining(c))
+        lowered = lowered.replace("ß", "ss")
+    if "e" in lowered:
+        lowered = lowered.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return lowered
 
 
 @lru_cache(maxsize=100_000)

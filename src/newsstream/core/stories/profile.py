@@ -10,8 +10,10 @@ what the old version added.
 
 The profile is a plain JSON-able dict (it lives inside the story's state):
 ``{"keys": {key: [weight, count]}, "terms": {lang: {term: weight}}, "n": members,
-"norms": {lang: Euclidean norm of the centroid}}`` (the norm is kept because
-every article scores a dozen profiles, and a profile changes once per member).
+"norms": {lang: Euclidean norm of the centroid}, "topics": {topic: members},
+"tn": members with a topic}`` (the norm is kept because every article scores a
+dozen profiles, and a profile changes once per member; states written before topics
+existed have neither of the last two, and count as a story without topics).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ Contribution = dict[str, Any]  # {"keys": {k: w}, "terms": {t: w}, "lang": str}
 
 
 def empty() -> Profile:
-    return {"keys": {}, "terms": {}, "n": 0, "norms": {}}
+    return {"keys": {}, "terms": {}, "n": 0, "norms": {}, "topics": {}, "tn": 0}
 
 
 def norm(profile: Profile, lang: str) -> float:
@@ -53,8 +55,51 @@ def _renorm(profile: Profile, langs: Any) -> None:
             norms.pop(lang, None)
 
 
-def contribution(keys: dict[str, float], terms: dict[str, float], lang: str) -> Contribution:
-    return {"keys": dict(keys), "terms": dict(terms), "lang": lang}
+def contribution(
+    keys: dict[str, float],
+    terms: dict[str, float],
+    lang: str,
+    topics: frozenset[str] = frozenset(),
+    heads: tuple[str, ...] = (),
+) -> Contribution:
+    part: Contribution = {"keys": dict(keys), "terms": dict(terms), "lang": lang}
+    if topics:
+        part["topics"] = sorted(topics)
+    if heads:
+        part["heads"] = list(heads)
+    return part
+
+
+def _count_heads(profile: Profile, heads: list[str], sign: int) -> None:
+    counts: dict[str, int] = profile.setdefault("heads", {})
+    for key in heads:
+        left = counts.get(key, 0) + sign
+        if left > 0:
+            counts[key] = left
+        else:
+            counts.pop(key, None)
+
+
+def dominant_topics(profile: Profile, share: float) -> frozenset[str]:
+    """Topics carried by at least ``share`` of the members that have one."""
+    counts: dict[str, int] = profile.get("topics") or {}
+    if not counts:
+        return frozenset()
+    floor = max(1.0, share * profile.get("tn", 0))
+    return frozenset(topic for topic, count in counts.items() if count >= floor)
+
+
+def _count_topics(profile: Profile, topics: list[str], sign: int) -> None:
+    if not topics:
+        return
+    counts: dict[str, int] = profile.setdefault("topics", {})
+    for topic in topics:
+        left = counts.get(topic, 0) + sign
+        if left > 0:
+            counts[topic] = left
+        else:
+            counts.pop(topic, None)
+    profile["tn"] = max(0, profile.get("tn", 0) + sign)
 
 
 def add(profile: Profile, part: Contribution) -> None:
@@ -71,6 +116,8 @@ def add(profile: Profile, part: Contribution) -> None:
     for term, weight in part["terms"].items():
         centroid[term] = round(centroid.get(term, 0.0) + weight, 4)
     profile["n"] += 1
+    _count_topics(profile, part.get("topics", []), +1)
+    _count_heads(profile, part.get("heads", []), +1)
     _trim(profile)
     _renorm(profile, (part["lang"],))
 
@@ -96,6 +143,8 @@ def remove(profile: Profile, part: Contribution) -> None:
     if not centroid:
         profile["terms"].pop(part["lang"], None)
     profile["n"] = max(0, profile["n"] - 1)
+    _count_topics(profile, part.get("topics", []), -1)
+    _count_heads(profile, part.get("heads", []), -1)
     _renorm(profile, (part["lang"],))
 
 
@@ -115,6 +164,13 @@ def absorb(profile: Profile, other: Profile) -> None:
         for term, weight in terms.items():
             centroid[term] = round(centroid.get(term, 0.0) + weight, 4)
     profile["n"] += other["n"]
+    counts: dict[str, int] = profile.setdefault("topics", {})
+    for topic, count in (other.get("topics") or {}).items():
+        counts[topic] = counts.get(topic, 0) + count
+    profile["tn"] = profile.get("tn", 0) + other.get("tn", 0)
+    heads: dict[str, int] = profile.setdefault("heads", {})
+    for key, count in (other.get("heads") or {}).items():
+        heads[key] = heads.get(key, 0) + count
     _trim(profile)
     _renorm(profile, list(other["terms"]))
 

@@ -112,7 +112,9 @@ def add_member(
     _count(story["sources"], article.source, 1)
     if duplicate_of:
         story["dups"] += 1
-    part = profile.contribution(evidence.keys, evidence.terms, evidence.language)
+    part = profile.contribution(
+        evidence.keys, evidence.terms, evidence.language, evidence.topics, evidence.heads
+    )
     profile.add(story["profile"], part)
     ents = entity_table.add(story["entities"], article.id, extraction.entities)
     story["people"] = people(story)

@@ -27,6 +27,7 @@ from newsstream.core.entities.mentions import Mention
 from newsstream.core.events.actors import find_actors, person_agent
 from newsstream.core.events.context import EventContext, SentenceView, verb_final
 from newsstream.core.events.merge import Draft, merge
+from newsstream.core.events.news import not_news
 from newsstream.core.events.organisations import PERSON_TYPES, find_organization, find_target
 from newsstream.core.events.scope import assertion_penalty
 from newsstream.core.events.triggers import Hit, find_triggers
@@ -53,6 +54,7 @@ HOLDER_FILLERS = frozenset(
 )
 ROLE_ADJECTIVES = frozenset({"neuer", "neue", "neuen", "chief"})
 MIN_CONFIDENCE = 0.3
+LEAD_SENTENCES = 2  # body sentences that, with the title, make the lead
 BASE_CONFIDENCE = 0.75
 
 
@@ -184,6 +186,7 @@ def _draft(ctx: EventContext, view: SentenceView, hit: Hit, bound: set[int]) -> 
         view.s.text,
         view.s.index,
         target,
+        not_news(ctx, view, hit) or "",
     )
 
 
@@ -316,6 +319,11 @@ def analyze_events(
             occurred_at=draft.occurred_at,
             confidence=draft.confidence,
             sentence=draft.sentence,
+            position=draft.index,
+            lead=draft.index < title_sentences + LEAD_SENTENCES,
+            dated=draft.explicit_date,
+            not_news=draft.not_news,
+            target=draft.target,
         )
         for draft in merge(_drafts(ctx))
         if draft.confidence >= MIN_CONFIDENCE

@@ -54,7 +54,8 @@ HOLDER_FILLERS = frozenset(
 )
 ROLE_ADJECTIVES = frozenset({"neuer", "neue", "neuen", "chief"})
 MIN_CONFIDENCE = 0.3
-LEAD_SENTENCES = 2  # body sentences that, with the title, make the lead
+FUTURE_WORDS = frozenset("will wird werden soll sollen from ab starting effective".split())
+LEAD_SENTENCES = 3  # body sentences that, with the title, make the lead
 BASE_CONFIDENCE = 0.75
 
 
@@ -145,6 +146,8 @@ def _date(ctx: EventContext, view: SentenceView, hit: Hit) -> tuple[datetime, bo
     if not view.dates:
         return ctx.published_at, False
     closest = min(view.dates, key=lambda d: abs(d.offset - offset))
+    if closest.ahead is not None and not FUTURE_WORDS.isdisjoint(view.s.lower):
+        return as_datetime(closest.future(), ctx.published_at), True  # "will join on 1 Nov"
     return as_datetime(closest.value, ctx.published_at), True
 
 

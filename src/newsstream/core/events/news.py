@@ -20,6 +20,8 @@ reason an event is not news, or None:
   López step down", "fordert in einem Brief die Rückkehr", "staff threaten to quit",
   "lehnt einen Rücktritt ab"); the window is the sentence before the trigger, not only
   the clause;
+* ``speculation``: the sentence speaks of candidates or interest ("expressed interest in
+  hiring", "names mentioned include", "als Kandidat gehandelt");
 * ``hypothetical``: "could imagine a return", "kann sich eine Rückkehr vorstellen".
 """
 
@@ -44,13 +46,22 @@ RELATIVE_DE = frozenset(
 PAST_AUX = frozenset({"had", "has", "have", "hatte", "hatten", "war", "waren", "wurde", "wurden"})
 AFTER = frozenset({"after", "following", "since", "nach", "seit", "seitdem"})
 AFTER_WINDOW_NOUN = 3
-AFTER_WINDOW_VERB = 6
+AFTER_WINDOW_VERB = 8
+AUXILIARIES = frozenset(
+    "being been was were had has having his her their its the wurde worden war".split()
+)
 DEMAND_EXTRA = frozenset(
     """threaten threatens threatened threatening threat threats drohen droht drohte drohten
     push pushing pressure pressing campaign campaigning fordert forderte fordern forderten
-    verlangt verlangte verlangen demanded demands demand urged urges calls called""".split()
+    verlangt verlangte verlangen demanded demands demand urged urges calls called lehne
+    lehnen""".split()
 )
 DEMAND_SPAN = 12
+SPECULATION = frozenset(
+    """interest interested candidate candidates frontrunner front-runner favourite favorite
+    shortlist shortlisted mentioned contender contenders kandidat kandidaten kandidatin
+    favorit favoritin gehandelt interesse""".split()
+)
 HYPOTHETICAL = frozenset(
     """vorstellen vorstellbar denkbar imagine conceivable could könnte könnten would würde
     möglich possible offen open""".split()
@@ -72,6 +83,8 @@ def not_news(ctx: EventContext, view: SentenceView, hit: Hit) -> str | None:
         return "earlier"
     if _after(ctx, view, start, hit):
         return "after"
+    if not SPECULATION.isdisjoint(lower):
+        return "speculation"  # "interest in hiring", "names mentioned include", "Kandidat"
     before = lower[max(0, first - DEMAND_SPAN) : first]
     if not (ctx.demand.isdisjoint(before) and DEMAND_EXTRA.isdisjoint(before)):
         return "demanded"
@@ -133,7 +146,9 @@ def _after(ctx: EventContext, view: SentenceView, start: int, hit: Hit) -> bool:
     for p in range(hit.first - 1, lo - 1, -1):
         if lower[p] not in AFTER:
             continue
-        if hit.nominal:
+        if hit.nominal or p == hit.first - 1:  # "after his dismissal", "since leaving"
+            return True
+        if set(lower[p + 1 : hit.first]) <= AUXILIARIES:  # "two days after being fired"
             return True
         gap = range(p + 1, hit.first)
         named = any(m.first in gap for m in view.persons + view.orgs)

@@ -50,6 +50,13 @@ MAX_EVIDENCE = 3
 MAX_SUMMARY = 300
 MIN_SOURCES = 2
 MIN_CONFIDENCE = 0.4  # a published event needs one news report at least this confident
+AUTHORITY_WORDS = frozenset(
+    """court courts tribunal prosecutor prosecutors prosecution attorney attorneys justice
+    department ministry commission authority regulator sec fca fbi police judge
+    staatsanwaltschaft gericht landgericht amtsgericht oberlandesgericht bundesgerichtshof
+    polizei behorde kommission bafin kartellamt aufsicht""".split()
+)
+AUTHORITY_ENDINGS = ("gericht", "anwaltschaft", "behorde", "amt", "court", "commission")
 
 Entry = dict[str, Any]
 Report = dict[str, Any]  # keys: id, src, dup, news, lead, day, at, org, role, conf, s
@@ -83,7 +90,10 @@ def _day(seconds: float) -> str:
 def _report(
     article_id: str, source: str, duplicate: bool, reported: float, event: Event
 ) -> Report:
-    occurred = event.occurred_at.astimezone(UTC).timestamp() if event.occurred_at else None
+    occurred = None
+    if event.occurred_at is not None and event.dated:  # the stated day, wherever it is
+        day = event.occurred_at.date()
+        occurred = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
     return {
         "id": article_id,
         "src": source,
@@ -91,11 +101,12 @@ def _report(
         "news": not event.not_news,
         "why": event.not_news,
         "lead": bool(event.lead),
-        "day": _day(occurred) if occurred is not None and event.dated else None,
-        "at": occurred if occurred is not None and event.dated else reported,
+        "day": _day(occurred) if occurred is not None else None,
+        "at": occurred if occurred is not None else reported,
         "rep": reported,
         "org": _organisation(event),
         "role": event.role,
+        "tgt": event.target,
         "conf": round(float(event.confidence), 3),
         "s": " ".join(event.sentence.split())[:MAX_SUMMARY],
     }
@@ -103,10 +114,30 @@ def _report(
 
 def _organisation(event: Event) -> str | None:
     """The organisation the event is about: for a case against an organisation (no
-    person charged), the one charged, sued or fined rather than the court or authority."""
-    if event.type == "legal" and not event.actors and event.target:
-        return event.target
-    return event.organization
+    person charged), the one charged, sued or fined rather than the court or authority;
+    for a person charged, the prosecutor or court when named, never the person's
+    company ("FTX founder Bankman-Fried was sentenced")."""
+    if event.type != "legal":
+        return event.organization
+    if not event.actors:
+        return event.target or event.organization
+    if event.organization and not AUTHORITY_WORDS.isdisjoint(
+        variants.folded_words(event.organization)
+    ):
+        return event.organization
+    if event.organization and fold(event.organization).endswith(AUTHORITY_ENDINGS):
+        return event.organization
+    return None
+
+
+def _stake_purchases(events: tuple[Event, ...]) -> set[int]:
+    """Acquisitions that are the same sentence's investment ("buys a 25 % stake"): a
+    minority stake is an investment, so the acquisition reading goes."""
+    invested = {(e.sentence, e.position) for e in events if e.type == "investment"}
+    return {
+        i for i, e in enumerate(events)
+        if e.type == "acquisition" and (e.sentence, e.position) in invested
+    }  # fmt: skip
 
 
 def _split(event: Event) -> list[tuple[str | None, Event]]:
@@ -124,7 +155,10 @@ def add(
     duplicate: bool = False,
 ) -> None:
     """Record the events one article reports (``duplicate``: a near-copy of a member)."""
-    for event in events:
+    dropped = _stake_purchases(events)
+    for i, event in enumerate(events):
+        if i in dropped:
+            continue
         for actor, one in _split(event):
             organization = _organisation(one)
             entry = next(
@@ -137,6 +171,7 @@ def add(
                     "names": {},
                     "organization": organization,
                     "role": one.role,
+                    "target": one.target,
                     "occurred": reported,
                     "reported": reported,
                     "article_ids": [],
@@ -215,6 +250,7 @@ def _refresh(entry: Entry) -> None:
     entry["organization"] = _vote(orgs)
     entry["role"] = _vote([(r["role"], _weight(r)) for r in reps])
     entry["confidence"] = max(r["conf"] for r in news)
+    entry["target"] = entry.get("target") or next((r["tgt"] for r in reps if r.get("tgt")), None)
     names = entry.get("names")
     if names and entry["actors"]:
         entry["actors"] = [variants.canonical(names)]
@@ -239,6 +275,8 @@ def _published(entry: Entry) -> str:
         return f"not news: {whys.most_common(1)[0][0]}" if whys else "not news"
     if max(r["conf"] for r in news) < MIN_CONFIDENCE:
         return "low confidence"
+    if entry["type"] == "acquisition" and not entry["actors"] and not entry.get("target"):
+        return "no buyer and nothing bought"
     if any(r["lead"] for r in news) or independent_sources(entry) >= MIN_SOURCES:
         return ""
     return "outside the lead, one source"

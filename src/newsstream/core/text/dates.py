@@ -32,6 +32,11 @@ class DateMention:
 
     offset: int
     value: date
+    ahead: date | None = None  # a yearless date put back a year: its date this year
+
+    def future(self) -> date:
+        """The date read as still to come ("will join on 1 November")."""
+        return self.ahead or self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +169,15 @@ def find_dates(text: str, language: str, published_at: datetime) -> list[DateMen
         end = match.end()
         value = _resolve(match, text, patterns, published)
         if value is not None:
-            found.append(DateMention(match.start(), value))
+            ahead = None
+            if value.year == published.year - 1 and match.lastgroup != "wd":
+                try:
+                    ahead = value.replace(year=published.year)
+                except ValueError:  # 29 February
+                    ahead = None
+                if ahead is not None and ahead <= published:
+                    ahead = None  # the year was stated
+            found.append(DateMention(match.start(), value, ahead))
     return found
 
 

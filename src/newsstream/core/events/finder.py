@@ -54,7 +54,7 @@ HOLDER_FILLERS = frozenset(
 )
 ROLE_ADJECTIVES = frozenset({"neuer", "neue", "neuen", "chief"})
 MIN_CONFIDENCE = 0.3
-FUTURE_WORDS = frozenset("will wird werden soll sollen from ab starting effective".split())
+FUTURE_WORDS = frozenset("will wird werden soll sollen".split())
 LEAD_SENTENCES = 3  # body sentences that, with the title, make the lead
 BASE_CONFIDENCE = 0.75
 

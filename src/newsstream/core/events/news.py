@@ -88,7 +88,8 @@ def not_news(ctx: EventContext, view: SentenceView, hit: Hit) -> str | None:
     before = lower[max(0, first - DEMAND_SPAN) : first]
     if not (ctx.demand.isdisjoint(before) and DEMAND_EXTRA.isdisjoint(before)):
         return "demanded"
-    if not ctx.demand.isdisjoint(lower[last + 1 : end]) and hit.nominal:
+    after = lower[last + 1 : end]
+    if hit.nominal and not (ctx.demand.isdisjoint(after) and DEMAND_EXTRA.isdisjoint(after)):
         return "demanded"  # "Einen Rücktritt lehne er ab"
     if hit.nominal and first > 0 and lower[first - 1] in ("a", "an", "eine", "einen", "einer"):
         if not HYPOTHETICAL.isdisjoint(lower[start:end]):

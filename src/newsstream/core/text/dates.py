@@ -32,7 +32,7 @@ class DateMention:
 
     offset: int
     value: date
-    ahead: date | None = None  # a yearless date put back a year: its date this year
+    ahead: date | None = None  # a date without a year before publication: the next one
 
     def future(self) -> date:
         """The date read as still to come ("will join on 1 November")."""
@@ -169,16 +169,32 @@ def find_dates(text: str, language: str, published_at: datetime) -> list[DateMen
         end = match.end()
         value = _resolve(match, text, patterns, published)
         if value is not None:
-            ahead = None
-            if value.year == published.year - 1 and match.lastgroup != "wd":
-                try:
-                    ahead = value.replace(year=published.year)
-                except ValueError:  # 29 February
-                    ahead = None
-                if ahead is not None and ahead <= published:
-                    ahead = None  # the year was stated
+            ahead = _ahead(match, value, published)
             found.append(DateMention(match.start(), value, ahead))
     return found
+
+
+_YEAR_GROUPS = ("iy", "ny", "y1", "y2")
+
+
+def _ahead(match: re.Match[str], value: date, published: date) -> date | None:
+    """A day and month without a year that lie before publication: the next such day
+    (what "will join on 1 January" means)."""
+    if match.lastgroup in ("wd", "rel") or value >= published:
+        return None
+    groups = match.groupdict()
+    if any(groups.get(k) for k in _YEAR_GROUPS) or match.lastgroup not in (
+        "iso", "num", "dmy", "mdy"
+    ):
+        return None
+    for year in (published.year, published.year + 1):
+        try:
+            candidate = value.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if candidate >= published:
+            return candidate
+    return None
 
 
 def as_datetime(value: date, published_at: datetime) -> datetime:

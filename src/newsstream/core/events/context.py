@@ -47,7 +47,7 @@ def wire_agencies(sentences: list[Sentence]) -> frozenset[str]:
                     found.add(name.strip())
     for sentence in sentences:
         for token in sentence.tokens:
-            if token.lower() in WIRE_AGENCIES and token.lower() != "ap" or token == "AP":
+            if (token.lower() in WIRE_AGENCIES and token.lower() != "ap") or token == "AP":
                 found.add(token)
     return frozenset(found)
 

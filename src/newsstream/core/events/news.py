@@ -91,9 +91,9 @@ def not_news(ctx: EventContext, view: SentenceView, hit: Hit) -> str | None:
     after = lower[last + 1 : end]
     if hit.nominal and not (ctx.demand.isdisjoint(after) and DEMAND_EXTRA.isdisjoint(after)):
         return "demanded"  # "Einen Rücktritt lehne er ab"
-    if hit.nominal and first > 0 and lower[first - 1] in ("a", "an", "eine", "einen", "einer"):
-        if not HYPOTHETICAL.isdisjoint(lower[start:end]):
-            return "hypothetical"
+    indefinite = first > 0 and lower[first - 1] in ("a", "an", "eine", "einen", "einer")
+    if hit.nominal and indefinite and not HYPOTHETICAL.isdisjoint(lower[start:end]):
+        return "hypothetical"
     return None
 
 
@@ -120,9 +120,7 @@ def _relative(ctx: EventContext, lower: list[str], start: int, hit: Hit) -> bool
         return following in (",", ".", ";", "–", ")") or following in PAST_AUX or (
             following in ("hat", "haben", "ist", "sind", "wird")
         )
-    if opener not in RELATIVE_EN:
-        return False
-    return True
+    return opener in RELATIVE_EN
 
 
 def _earlier(ctx: EventContext, view: SentenceView, start: int, end: int, hit: Hit) -> bool:

@@ -5,8 +5,9 @@ German text may write umlauts as ae / oe / ue and ß as ss ("Schaeuble"). Two na
 variants when, word by word after folding (case, accents, transliteration), they are
 equal or differ by one edit or one swap of neighbours in a word of ``MIN_FUZZY`` letters
 or more (rapidfuzz's optimal-string-alignment distance), are longer words with the same
-letters and the same first letter ("Murati" / "Murita"), or one is the other's last name ("Altman" / "Sam Altman"). A
-short word (an initial, "Li", "Ng") must match exactly: "Li" and "Lu" are two people.
+letters and the same first letter ("Murati" / "Murita"), or one is the other's last
+name ("Altman" / "Sam Altman"). A short word (an initial, "Li", "Ng") must match
+exactly: "Li" and "Lu" are two people.
 """
 
 from __future__ import annotations

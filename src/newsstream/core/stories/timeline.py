@@ -183,8 +183,10 @@ def add(
             if actor:
                 names = entry.setdefault("names", {})
                 names[actor] = names.get(actor, 0) + 1
+            if "reports" not in entry:
+                entry["reports"] = _legacy_reports(entry)
             _count_article(entry, article_id)
-            reports = entry.setdefault("reports", [])
+            reports = entry["reports"]
             known = next((r for r in reports if r["id"] == article_id), None)
             new = _report(article_id, source, duplicate, reported, one)
             if known is None:
@@ -194,6 +196,19 @@ def add(
                 reports[reports.index(known)] = new
             _refresh(entry)
     _bound(timeline)
+
+
+def _legacy_reports(entry: Entry) -> list[Report]:
+    """An entry stored before reports were kept (schema 1 timelines): its articles count
+    as lead news of the entry's date, so what was on the timeline stays there."""
+    day = _day(entry["occurred"])
+    return [
+        {"id": a, "src": a, "dup": False, "news": True, "why": "", "lead": True, "day": day,
+         "at": entry["occurred"], "rep": entry["reported"], "org": entry.get("organization"),
+         "role": entry.get("role"), "tgt": None, "conf": entry.get("confidence", 0.5),
+         "s": entry.get("summary", "")}
+        for a in entry["article_ids"][:MAX_REPORTS]
+    ]  # fmt: skip
 
 
 def _rank(report: Report) -> tuple[int, int, float]:

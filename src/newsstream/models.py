@@ -55,8 +55,21 @@ class EntityRef(BaseModel):
     salience: float = Field(default=0.0, ge=0.0)
 
 
+class Evidence(BaseModel):
+    """An article that reports an event, and the sentence that says so."""
+
+    article_id: str
+    sentence: str = ""
+
+
 class StoryEvent(BaseModel):
-    """One event on a story's timeline; the same event from five outlets is one event."""
+    """One event on a story's timeline; the same event from five outlets is one event.
+
+    An event is on the timeline (``StoryRecord.events``) when an article reports it as
+    news in its title or lead, or two independent outlets report it as news; events the
+    articles only mention (background, a single report deep in the text) are listed in
+    ``StoryRecord.unconfirmed_events`` with ``unconfirmed`` saying why.
+    """
 
     type: str = Field(description="dismissal, resignation, appointment, hiring, return, ...")
     actors: list[str] = Field(default_factory=list)
@@ -65,8 +78,18 @@ class StoryEvent(BaseModel):
     occurred_at: datetime
     first_reported_at: datetime
     article_ids: list[str] = Field(default_factory=list)
-    summary: str = ""
+    summary: str = Field(default="", description="The supporting sentence of the best report.")
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    evidence: list[Evidence] = Field(
+        default_factory=list,
+        description="Reports of the event (article id and sentence), title and lead first.",
+    )
+    sources: int = Field(
+        default=0, ge=0, description="Independent outlets reporting it as news (wire copies once)."
+    )
+    unconfirmed: str | None = Field(
+        default=None, description="Why it is not on the timeline; null for timeline events."
+    )
 
 
 class ArticleRef(BaseModel):
@@ -100,7 +123,12 @@ class StoryRecord(BaseModel):
         description="Time of the change, from the stream (not wall clock)."
     )
     entities: list[EntityRef] = Field(default_factory=list)
-    events: list[StoryEvent] = Field(default_factory=list)
+    events: list[StoryEvent] = Field(default_factory=list, description="The timeline.")
+    unconfirmed_events: list[StoryEvent] = Field(
+        default_factory=list,
+        description="Events mentioned but not reported as news (background, demanded, "
+        "a single report outside the lead), each with ``unconfirmed`` saying why.",
+    )
     articles: list[ArticleRef] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     article_count: int = Field(ge=0)

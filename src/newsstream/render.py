@@ -37,10 +37,13 @@ def story_panel(record: StoryRecord) -> Panel:
         who = ", ".join(event.actors) or "-"
         org = f" @ {event.organization}" if event.organization else ""
         role = f" ({event.role})" if event.role else ""
-        timeline.add(
+        node = timeline.add(
             f"{_when(event.occurred_at)}  [bold]{event.type}[/bold]: {who}{org}{role}  "
-            f"[dim]{len(event.article_ids)} article(s)[/dim]"
+            f"[dim]{len(event.article_ids)} article(s), {event.sources} source(s), "
+            f"confidence {event.confidence:.2f}[/dim]"
         )
+        for evidence in event.evidence[:1]:  # the supporting sentence, with its article
+            node.add(Text(f"“{evidence.sentence}” — {evidence.article_id}", style="italic dim"))
     if not record.events:
         timeline.add("[dim]no events extracted[/dim]")
 

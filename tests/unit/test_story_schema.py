@@ -37,6 +37,13 @@ def records(engine: StoryEngine, articles: list[Article]) -> list[list[dict]]:
     ]
 
 
+def _without_timeline(batches: list) -> list:
+    return [
+        [{k: v for k, v in r.items() if k not in ("events", "unconfirmed_events")} for r in b]
+        for b in batches
+    ]
+
+
 def test_a_store_written_as_version_1_carries_on_as_if_written_today() -> None:
     articles = sample()
     stored = orjson.loads(STORED_V1.read_bytes())
@@ -47,7 +54,11 @@ def test_a_store_written_as_version_1_carries_on_as_if_written_today() -> None:
     records(fresh, articles[:10])
     expected = records(fresh, articles[10:] + articles[:2])  # new articles, then re-deliveries
     resumed = StoryEngine(DictStore(stored))
-    assert records(resumed, articles[10:] + articles[:2]) == expected
+    got = records(resumed, articles[10:] + articles[:2])
+    # timelines stored before issue 24 kept no per-article reports: their old entries
+    # stay as they were (as lead news), so only the timeline may differ from a fresh run
+    assert _without_timeline(got) == _without_timeline(expected)
+    assert all(batch for batch in got)
     written = [v for k, v in resumed.store.data.items() if k.startswith("s:")]
     assert all(schema.version_of(s) == schema.SCHEMA for s in written if s["version"] > 1)
 

@@ -71,6 +71,11 @@ class Event:
     occurred_at: datetime | None = None
     confidence: float = 0.5
     sentence: str = ""
+    position: int = 0  # sentence index in the article (title sentences first)
+    lead: bool = True  # in the title or the first two sentences of the body
+    dated: bool = False  # the date is stated in the text (else: publication time)
+    not_news: str = ""  # why the article tells it as background ("former", "relative" ...)
+    target: str | None = None  # what is bought or sued, when named
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +86,11 @@ class Event:
             "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None,
             "confidence": self.confidence,
             "sentence": self.sentence,
+            "position": self.position,
+            "lead": self.lead,
+            "dated": self.dated,
+            "not_news": self.not_news,
+            "target": self.target,
         }
 
     @classmethod
@@ -94,6 +104,11 @@ class Event:
             occurred_at=datetime.fromisoformat(when) if when else None,
             confidence=float(data.get("confidence", 0.5)),
             sentence=data.get("sentence", ""),
+            position=int(data.get("position", 0)),
+            lead=bool(data.get("lead", True)),
+            dated=bool(data.get("dated", False)),
+            not_news=str(data.get("not_news") or ""),
+            target=data.get("target"),
         )
 
 

@@ -4,6 +4,7 @@ organisation pickers (clause bounds, nearest mention in a direction)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -26,6 +27,29 @@ COMMA_COST = 4
 AUX_DE = frozenset(
     "hat hatte hatten haben habe sei ist war waren wurde wurden worden werden wird würde".split()
 )
+
+
+WIRE_AGENCIES = frozenset(
+    "dpa afp ap reuters kna epd apa sda ddp dts upi efe ansa anp".split()
+)
+_DATELINE = re.compile(r"^[^\W\d][\w .,'/-]{0,40}?\s*\(([^()]{1,24})\)\s*[–—-]")
+
+
+def wire_agencies(sentences: list[Sentence]) -> frozenset[str]:
+    """Agencies named in a dateline ("HAMBURG (dpa) – ", "BERLIN (NGW/Reuters) - "):
+    the agency that filed the text is never the organisation of an event."""
+    found: set[str] = set()
+    for sentence in sentences[:4]:
+        match = _DATELINE.match(sentence.text.strip())
+        if match:
+            for name in re.split(r"[/,]", match.group(1)):
+                if name.strip() and len(name.strip().split()) <= 2:
+                    found.add(name.strip())
+    for sentence in sentences:
+        for token in sentence.tokens:
+            if (token.lower() in WIRE_AGENCIES and token.lower() != "ap") or token == "AP":
+                found.add(token)
+    return frozenset(found)
 
 
 def verb_final(lower: list[str], hit: Hit) -> bool:
@@ -152,11 +176,14 @@ class EventContext:
             self.pronouns,
             self.demand,
         ) = _cue_words(language if language in ("en", "de") else "en")
-        self.org_names = [e.name for e in entities if e.type == "ORG"]
+        self.views = [SentenceView(s) for s in sentences]
+        agencies = wire_agencies(sentences)
+        self.org_names = [e.name for e in entities if e.type == "ORG" and e.name not in agencies]
         self.person_salience = {e.name: e.salience for e in entities if e.type == "PERSON"}
         self.main_org = self.org_names[0] if self.org_names else None
-        self.views = [SentenceView(s) for s in sentences]
         for mention in mentions:
+            if agencies and (mention.canonical in agencies or mention.text in agencies):
+                continue  # "BERLIN (dpa) –": the wire agency is no party to any event
             view = self.views[mention.sentence]
             if mention.type == "PERSON":
                 view.persons.append(mention)

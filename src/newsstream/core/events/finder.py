@@ -27,6 +27,7 @@ from newsstream.core.entities.mentions import Mention
 from newsstream.core.events.actors import find_actors, person_agent
 from newsstream.core.events.context import EventContext, SentenceView, verb_final
 from newsstream.core.events.merge import Draft, merge
+from newsstream.core.events.news import not_news
 from newsstream.core.events.organisations import PERSON_TYPES, find_organization, find_target
 from newsstream.core.events.scope import assertion_penalty
 from newsstream.core.events.triggers import Hit, find_triggers
@@ -53,6 +54,8 @@ HOLDER_FILLERS = frozenset(
 )
 ROLE_ADJECTIVES = frozenset({"neuer", "neue", "neuen", "chief"})
 MIN_CONFIDENCE = 0.3
+FUTURE_WORDS = frozenset("will wird werden soll sollen".split())
+LEAD_SENTENCES = 3  # body sentences that, with the title, make the lead
 BASE_CONFIDENCE = 0.75
 
 
@@ -143,6 +146,8 @@ def _date(ctx: EventContext, view: SentenceView, hit: Hit) -> tuple[datetime, bo
     if not view.dates:
         return ctx.published_at, False
     closest = min(view.dates, key=lambda d: abs(d.offset - offset))
+    if closest.ahead is not None and not FUTURE_WORDS.isdisjoint(view.s.lower):
+        return as_datetime(closest.future(), ctx.published_at), True  # "will join on 1 Nov"
     return as_datetime(closest.value, ctx.published_at), True
 
 
@@ -184,6 +189,7 @@ def _draft(ctx: EventContext, view: SentenceView, hit: Hit, bound: set[int]) -> 
         view.s.text,
         view.s.index,
         target,
+        not_news(ctx, view, hit) or "",
     )
 
 
@@ -316,6 +322,11 @@ def analyze_events(
             occurred_at=draft.occurred_at,
             confidence=draft.confidence,
             sentence=draft.sentence,
+            position=draft.index,
+            lead=draft.index < title_sentences + LEAD_SENTENCES,
+            dated=draft.explicit_date,
+            not_news=draft.not_news,
+            target=draft.target,
         )
         for draft in merge(_drafts(ctx))
         if draft.confidence >= MIN_CONFIDENCE

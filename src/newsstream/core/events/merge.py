@@ -37,6 +37,7 @@ class Draft:
     sentence: str
     index: int
     target: str | None = None  # what is bought or sued ("Dotmatics"), when named
+    not_news: str = ""  # why the article does not report it as news (``news.not_news``)
 
 
 def _copy(d: Draft) -> Draft:
@@ -53,6 +54,7 @@ def _copy(d: Draft) -> Draft:
         d.sentence,
         d.index,
         d.target,
+        d.not_news,
     )
 
 
@@ -90,8 +92,15 @@ def _absorb(target: Draft, other: Draft) -> None:
     target.target = target.target or other.target
     if other.explicit_date and not target.explicit_date:
         target.occurred_at, target.explicit_date = other.occurred_at, True
+    if target.not_news and not other.not_news:  # reported as news after all
+        target.not_news, target.sentence, target.index = "", other.sentence, other.index
+        target.confidence = max(target.confidence, other.confidence)
+        return
+    if other.not_news and not target.not_news:
+        return
     if other.confidence > target.confidence:
         target.confidence, target.sentence = other.confidence, other.sentence
+    target.index = min(target.index, other.index)
 
 
 def merge(drafts: list[Draft]) -> list[Draft]:

@@ -27,8 +27,8 @@ from newsstream.core.stories import state as story_state
 from newsstream.core.stories.entity_table import entity_dicts
 from newsstream.core.stories.schema import POSITION
 from newsstream.core.stories.schema import member as member_ref
-from newsstream.core.stories.timeline import event_dicts
-from newsstream.models import ArticleRef, EntityRef, StoryEvent, StoryRecord
+from newsstream.core.stories.timeline import event_dicts, unconfirmed_dicts
+from newsstream.models import ArticleRef, EntityRef, Evidence, StoryEvent, StoryRecord
 
 Model = TypeVar("Model", bound=BaseModel)
 _setattr = object.__setattr__
@@ -82,13 +82,19 @@ def build_record(story: dict[str, Any]) -> StoryRecord:
             "last_published_at": _moment(story["last"]) if live else updated_at,
             "updated_at": updated_at,
             "entities": [make(EntityRef, e) for e in entity_dicts(story["entities"])],
-            "events": [make(StoryEvent, e) for e in event_dicts(story["events"])],
+            "events": [_event(e) for e in event_dicts(story["events"])],
+            "unconfirmed_events": [_event(e) for e in unconfirmed_dicts(story["events"])],
             "articles": _article_refs(members_in_order(story)),
             "sources": sorted(s for s in story["sources"] if s),
             "article_count": story["n"],
             "duplicate_count": story["dups"],
         },
     )
+
+
+def _event(values: dict[str, Any]) -> StoryEvent:
+    values["evidence"] = [_make(Evidence, ev) for ev in values["evidence"]]
+    return _make(StoryEvent, values)
 
 
 _REFS: dict[str, tuple[list[Any], ArticleRef]] = {}
@@ -142,7 +148,10 @@ def _self_check() -> bool:
                       "articles": ["a"], "salience": 0.5}],
         "events": [{"type": "hiring", "actors": ["B"], "organization": None, "role": None,
                     "occurred_at": moment, "first_reported_at": moment,
-                    "article_ids": ["a"], "summary": "", "confidence": 0.5}],
+                    "article_ids": ["a"], "summary": "", "confidence": 0.5,
+                    "evidence": [{"article_id": "a", "sentence": "s"}], "sources": 1,
+                    "unconfirmed": None}],
+        "unconfirmed_events": [],
         "articles": [{"id": "a", "url": None, "source": "W", "language": "en", "title": "t",
                       "published_at": moment, "duplicate_of": None}],
         "sources": ["W"], "article_count": 1, "duplicate_count": 0,
@@ -150,7 +159,11 @@ def _self_check() -> bool:
     nested = {
         **values,
         "entities": [_assemble(EntityRef, dict(e)) for e in values["entities"]],
-        "events": [_assemble(StoryEvent, dict(e)) for e in values["events"]],
+        "events": [
+            _assemble(StoryEvent, dict(e, evidence=[_assemble(Evidence, dict(v))
+                                                    for v in e["evidence"]]))
+            for e in values["events"]
+        ],
         "articles": [_assemble(ArticleRef, dict(a)) for a in values["articles"]],
     }
     try:

@@ -118,7 +118,10 @@ def add_member(
     profile.add(story["profile"], part)
     ents = entity_table.add(story["entities"], article.id, extraction.entities)
     story["people"] = people(story)
-    timeline.add(story["events"], article.id, published, extraction.events)
+    timeline.add(
+        story["events"], article.id, published, extraction.events,
+        source=article.source, duplicate=duplicate_of is not None,
+    )  # fmt: skip
     sig, size = signature
     if sig and duplicate_of is None:
         story["sigs"] = [*story["sigs"], [article.id, sig, size]][-SIG_KEEP:]

@@ -32,6 +32,11 @@ class DateMention:
 
     offset: int
     value: date
+    ahead: date | None = None  # a date without a year before publication: the next one
+
+    def future(self) -> date:
+        """The date read as still to come ("will join on 1 November")."""
+        return self.ahead or self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +169,32 @@ def find_dates(text: str, language: str, published_at: datetime) -> list[DateMen
         end = match.end()
         value = _resolve(match, text, patterns, published)
         if value is not None:
-            found.append(DateMention(match.start(), value))
+            ahead = _ahead(match, value, published)
+            found.append(DateMention(match.start(), value, ahead))
     return found
+
+
+_YEAR_GROUPS = ("iy", "ny", "y1", "y2")
+
+
+def _ahead(match: re.Match[str], value: date, published: date) -> date | None:
+    """A day and month without a year that lie before publication: the next such day
+    (what "will join on 1 January" means)."""
+    if match.lastgroup in ("wd", "rel") or value >= published:
+        return None
+    groups = match.groupdict()
+    if any(groups.get(k) for k in _YEAR_GROUPS) or match.lastgroup not in (
+        "iso", "num", "dmy", "mdy"
+    ):
+        return None
+    for year in (published.year, published.year + 1):
+        try:
+            candidate = value.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if candidate >= published:
+            return candidate
+    return None
 
 
 def as_datetime(value: date, published_at: datetime) -> datetime:

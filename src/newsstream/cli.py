@@ -216,6 +216,14 @@ def replay(
     input_file: Annotated[Path, typer.Argument(help="Article JSONL (extra fields ignored).")],
     out: Annotated[Path | None, typer.Option(help="Write final records as JSONL here.")] = None,
     pretty: Annotated[bool, typer.Option(help="Print the stories readably.")] = False,
+    explain: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write why each article went where it went (decision, best candidate "
+            "stories with their scores, shared keys and features) as JSONL here."
+        ),
+    ] = None,
+    decision: DecisionOption = DEFAULT_DECISION,
     quiet: QuietOption = False,
 ) -> None:
     """Offline: run articles through the same core as the worker; final story records out."""
@@ -224,8 +232,12 @@ def replay(
     from newsstream.render import print_stories
 
     articles, rejected = load_articles(check_input(input_file))
+    config = engine_config(decision, explain=explain is not None)
+    reasons: list[dict[str, object]] = []
     with tracking("replay", "articles", quiet=quiet, console=err_console) as tracker:
-        final = replay_file(articles, tracker)
+        final = replay_file(articles, tracker, config, reasons)
+    if explain is not None:
+        explain.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in reasons))
     ordered = final_story_order(final.values(), include_merged=True)
     lines = b"".join(orjson.dumps(r.model_dump(mode="json")) + b"\n" for r in ordered)
     if out is not None:

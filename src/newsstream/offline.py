@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from newsstream.core.pipeline import replay
+from newsstream.core.stories.engine import EngineConfig
 from newsstream.core.validate import parse_article
 from newsstream.errors import ArticleRejected
 from newsstream.models import Article, StoryRecord
@@ -28,8 +30,17 @@ def load_articles(path: Path) -> tuple[list[Article], list[tuple[int, str]]]:
     return articles, rejected
 
 
-def replay_file(articles: list[Article], tracker: Tracker | None = None) -> dict[str, StoryRecord]:
+def replay_file(
+    articles: list[Article],
+    tracker: Tracker | None = None,
+    config: EngineConfig | None = None,
+    explanations: list[dict[str, Any]] | None = None,
+) -> dict[str, StoryRecord]:
+    """Final records of the stories; with ``explanations`` (and ``config.explain``), the
+    reason for each article's placement is appended to that list, in order."""
     if tracker is not None:
         tracker.start(len(articles))
-    final, _outcomes = replay(tracked(articles, tracker))
+    final, outcomes = replay(tracked(articles, tracker), config)
+    if explanations is not None:
+        explanations.extend(o.explanation for o in outcomes if o.explanation is not None)
     return final

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     story_window_hours: float = Field(
         24.0 * 30, gt=0, description="A story with no article for this long leaves the active set."
     )
+    story_decision: Literal["rules", "model"] = Field(
+        "rules",
+        description="How an article joins a story: hand-set rules, or the learned model "
+        "(weights in the package; docs/evaluation.md).",
+    )
 
     # Logging
     log_level: str = Field("info")

@@ -86,3 +86,25 @@ def test_invalid_settings_are_reported(monkeypatch) -> None:
     result = runner.invoke(app, ["produce", "-"], input="")
     assert result.exit_code == 78  # EX_CONFIG (README, "Exit codes")
     assert "NEWSSTREAM_" in result.output
+
+
+def test_replay_explains_every_decision(tmp_path: Path) -> None:
+    source = write_rows(tmp_path / "in.jsonl", ROWS, [])
+    reasons = tmp_path / "why.jsonl"
+    out = tmp_path / "stories.jsonl"
+    result = runner.invoke(
+        app, ["replay", str(source), "--out", str(out), "--explain", str(reasons)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [orjson.loads(line) for line in reasons.read_bytes().splitlines()]
+    assert [line["article"] for line in lines] == [row["id"] for row in ROWS]
+    assert lines[0]["decision"] == "created" and lines[0]["candidates"] == []
+    joined = [line for line in lines if line["decision"] == "joined"]
+    assert joined and all(c["why"] for line in joined for c in line["candidates"])
+
+
+def test_replay_refuses_an_unknown_decision(tmp_path: Path) -> None:
+    source = write_rows(tmp_path / "in.jsonl", ROWS, [])
+    result = runner.invoke(app, ["replay", str(source), "--decision", "coin-flip"])
+    assert result.exit_code == 2
+    assert "unknown story decision" in result.output

@@ -246,7 +246,10 @@ class ConsolidateHandler:
         engine = self.engines.get(key)
         if engine is None:
             namespace = PrefixedStore(self.store, key.decode("utf-8", "replace") + "|")
-            engine = StoryEngine(namespace, EngineConfig(window=self.settings.story_window))
+            config = EngineConfig.for_decision(
+                self.settings.story_decision, window=self.settings.story_window
+            )
+            engine = StoryEngine(namespace, config)
             self.engines[key] = engine
         return engine
 

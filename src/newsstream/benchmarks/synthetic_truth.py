@@ -30,6 +30,7 @@ from newsstream.benchmarks.synthetic import iter_articles
 from newsstream.core.pipeline import process_article
 from newsstream.core.ports import DictStore
 from newsstream.core.stories.engine import EngineConfig, StoryEngine
+from newsstream.core.stories.join_model import DECISIONS, DEFAULT_DECISION
 from newsstream.evaluation.stories import bcubed
 from newsstream.models import Article
 
@@ -53,9 +54,12 @@ def _resolve(story: str, merged_into: dict[str, str]) -> str:
     return story
 
 
-def grouping(articles: int, window_hours: float, size: int = 3000) -> dict[str, Any]:
+def grouping(
+    articles: int, window_hours: float, size: int = 3000, decision: str = DEFAULT_DECISION
+) -> dict[str, Any]:
     """B-cubed of the engine's stories against the seeds, and the largest stories."""
-    engine = StoryEngine(DictStore(), EngineConfig(window=timedelta(hours=window_hours)))
+    config = EngineConfig.for_decision(decision, window=timedelta(hours=window_hours))
+    engine = StoryEngine(DictStore(), config)
     placed: dict[str, str] = {}
     gold: dict[str, str] = {}
     merged_into: dict[str, str] = {}
@@ -93,8 +97,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=12_000)
     parser.add_argument("--window-hours", type=float, default=72.0)
     parser.add_argument("--size", type=int, default=3000, help="bytes per article, about")
+    parser.add_argument("--decision", choices=sorted(DECISIONS), default=DEFAULT_DECISION)
     args = parser.parse_args()
-    report = grouping(args.articles, args.window_hours, args.size)
+    report = grouping(args.articles, args.window_hours, args.size, args.decision)
     print(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
 
 

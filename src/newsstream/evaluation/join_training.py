@@ -33,8 +33,10 @@ from newsstream.core.stories.join_model import FEATURES, features
 from newsstream.core.stories.matching import Score
 from newsstream.core.stories.state import Story
 from newsstream.evaluation.stories import evaluate_stories, load_labelled
+from newsstream.models import Article
 
 Example = tuple[tuple[float, ...], int]
+SYNTHETIC_SEED = 11
 
 
 class _TeacherForced(StoryEngine):
@@ -71,9 +73,23 @@ class _TeacherForced(StoryEngine):
 
 def examples(path: Path, config: EngineConfig | None = None) -> list[Example]:
     """The (features, joins) examples of one labelled stream."""
-    rows = load_labelled(path)
-    engine = _TeacherForced({a.id: label for a, label, _ in rows}, config or EngineConfig())
-    for article, _, _ in rows:
+    rows = [(article, label) for article, label, _ in load_labelled(path)]
+    return _examples(rows, config)
+
+
+def synthetic_examples(count: int, config: EngineConfig | None = None) -> list[Example]:
+    """Examples from the benchmark generator (its story seed is the label), on a seed
+    and article size other than the ``synthetic_truth`` benchmark's."""
+    from newsstream.benchmarks.synthetic import generate_articles
+    from newsstream.benchmarks.synthetic_truth import seed_of
+
+    rows = generate_articles(count, seed=SYNTHETIC_SEED, size=1500)
+    return _examples([(Article.model_validate(row), seed_of(row)) for row in rows], config)
+
+
+def _examples(rows: list[tuple[Article, str]], config: EngineConfig | None) -> list[Example]:
+    engine = _TeacherForced({a.id: label for a, label in rows}, config or EngineConfig())
+    for article, _ in rows:
         engine.process(article, extract(article))
     return engine.examples
 
@@ -105,12 +121,18 @@ def _bcubed(path: Path, config: EngineConfig) -> str:
     return f"P {found['precision']:.3f} R {found['recall']:.3f} F1 {found['f1']:.3f}"
 
 
-def folds(paths: list[Path], out_dir: Path, thresholds: tuple[float, ...] = (0.5,)) -> None:
+def folds(
+    paths: list[Path],
+    out_dir: Path,
+    thresholds: tuple[float, ...] = (0.5,),
+    synthetic: list[Example] = (),
+) -> None:
     """Leave one file out: rules vs the model trained on the others, per file."""
     per_file = {path: examples(path) for path in paths}
     base = EngineConfig()
     for held in paths:
         trained = [e for p, found in per_file.items() if p != held for e in found]
+        trained += synthetic
         name = f"fold-{held.stem}-{hashlib.sha1(str(held).encode()).hexdigest()[:6]}"
         _write(fit(trained), out_dir / f"{name}.json")
         print(f"{held}: rules {_bcubed(held, base)}")
@@ -125,14 +147,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--folds", action="store_true")
     parser.add_argument("--thresholds", type=float, nargs="*", default=[0.5])
+    parser.add_argument("--synthetic", type=int, default=0, help="synthetic articles to add")
     args = parser.parse_args(argv)
     if args.folds:
         out_dir = Path(__file__).resolve().parent.parent / "data" / "models"
-        folds(args.files, out_dir, tuple(args.thresholds))
+        extra = synthetic_examples(args.synthetic) if args.synthetic else []
+        folds(args.files, out_dir, tuple(args.thresholds), extra)
         return
     found = [e for path in args.files for e in examples(path)]
+    if args.synthetic:
+        found += synthetic_examples(args.synthetic)
     data = fit(found)
     data["trained_on"] = [str(p) for p in args.files]
+    if args.synthetic:
+        data["trained_on"].append(f"synthetic:{args.synthetic}:seed={SYNTHETIC_SEED}")
     if args.out is None:
         print(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
     else:

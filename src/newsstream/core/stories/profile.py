@@ -81,11 +81,12 @@ def _count_heads(profile: Profile, heads: list[str], sign: int) -> None:
 
 
 def dominant_topics(profile: Profile, share: float) -> frozenset[str]:
-    """Topics carried by at least ``share`` of the members that have one."""
+    """Topics carried by at least ``share`` of the members that have one; once a story
+    has three members, by two of them at least (one odd headline is not the story)."""
     counts: dict[str, int] = profile.get("topics") or {}
     if not counts:
         return frozenset()
-    floor = max(1.0, share * profile.get("tn", 0))
+    floor = max(1.0 if profile.get("n", 0) < 3 else 2.0, share * profile.get("tn", 0))
     return frozenset(topic for topic, count in counts.items() if count >= floor)
 
 

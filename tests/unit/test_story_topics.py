@@ -17,7 +17,7 @@ from newsstream.core.ports import DictStore
 from newsstream.core.stories import profile
 from newsstream.core.stories.engine import EngineConfig, StoryEngine
 from newsstream.core.stories.join_model import FEATURES, load
-from newsstream.core.stories.name_keys import fold
+from newsstream.core.stories.name_keys import fold, skeleton
 from newsstream.core.text.topics import fold_text, related_topics, topics, widen
 from newsstream.models import Article
 
@@ -166,3 +166,33 @@ def test_the_shipped_model_matches_its_features_and_gives_probabilities() -> Non
 def test_an_unknown_decision_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown story decision"):
         EngineConfig.for_decision("coin-flip")
+
+
+@pytest.mark.parametrize(
+    ("right", "wrong"),
+    [("ermotti", "ermoti"), ("fried", "freed"), ("murati", "murita"), ("altman", "altmann")],
+)
+def test_misspelt_names_share_their_skeleton(right: str, wrong: str) -> None:
+    assert skeleton(right) == skeleton(wrong) is not None
+
+
+def test_short_names_have_no_skeleton() -> None:
+    assert skeleton("zhao") is None and skeleton("kaya") is None
+
+
+def test_a_misspelt_main_person_is_not_another_person() -> None:
+    first = article(
+        "m1",
+        "Court sentences Tessmar Bank founder Ulrich Vandermeer to nine years",
+        "A court in Hamburg sentenced Ulrich Vandermeer, founder of Tessmar Bank, to nine "
+        "years for fraud. Vandermeer had denied the charges.",
+        0,
+    )
+    second = article(
+        "m2",
+        "Vandermeyer to appeal nine-year sentence",
+        "Lawyers for Ulrich Vandermeyer said he would appeal the nine-year sentence. "
+        "Vandermeyer remains in custody in Hamburg.",
+        20,
+    )
+    assert placed([first, second]) == [{"m1", "m2"}]

@@ -94,7 +94,7 @@ def _examples(rows: list[tuple[Article, str]], config: EngineConfig | None) -> l
     return engine.examples
 
 
-def fit(found: list[Example]) -> dict[str, Any]:
+def fit(found: list[Example], threshold: float = 0.5) -> dict[str, Any]:
     """Logistic regression (L2, balanced classes) on the examples."""
     from sklearn.linear_model import LogisticRegression  # training only
 
@@ -106,6 +106,7 @@ def fit(found: list[Example]) -> dict[str, Any]:
         "features": list(FEATURES),
         "weights": [round(float(w), 6) for w in model.coef_[0]],
         "bias": round(float(model.intercept_[0]), 6),
+        "threshold": threshold,
         "examples": len(found),
         "positives": sum(ys),
     }
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--folds", action="store_true")
     parser.add_argument("--thresholds", type=float, nargs="*", default=[0.5])
+    parser.add_argument("--threshold", type=float, default=0.5, help="written with the weights")
     parser.add_argument("--synthetic", type=int, default=0, help="synthetic articles to add")
     args = parser.parse_args(argv)
     if args.folds:
@@ -157,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     found = [e for path in args.files for e in examples(path)]
     if args.synthetic:
         found += synthetic_examples(args.synthetic)
-    data = fit(found)
+    data = fit(found, args.threshold)
     data["trained_on"] = [str(p) for p in args.files]
     if args.synthetic:
         data["trained_on"].append(f"synthetic:{args.synthetic}:seed={SYNTHETIC_SEED}")

@@ -14,7 +14,10 @@ weighted *evidence keys* in one namespace for both languages:
 - ``#:<value>``: a number normalised across notations (``1.500`` de = ``1,500``
   en = 1500; "2,1 Milliarden" = "2.1 billion");
 - ``d:<month>-<day>``: a calendar date;
-- ``v:<event type>:<actor>``: an extracted event and one of its actors.
+- ``v:<event type>:<actor>``: an extracted event and one of its actors;
+- ``~:<skeleton>``: the consonant skeleton of a rare name (``name_keys.skeleton``) at
+  a third of its weight: "Ermoti" meets "Ermotti", "Sam Bankman Freed" meets "Fried". It
+  counts only when the name itself is not shared.
 
 Besides the keys, the *topics* of its headline (``core.text.topics``: personnel,
 results, legal …) say what kind of news it is, in both languages alike.
@@ -42,6 +45,7 @@ from newsstream.core.stories.name_keys import (
     larger,
     name_tokens,
     organisation_names,
+    skeleton,
 )
 from newsstream.core.text.calendar_days import dates
 from newsstream.core.text.numbers import numbers_with_head
@@ -51,6 +55,8 @@ from newsstream.models import Article
 MAX_KEYS = 40
 MAX_TERMS = 24
 HEAD_WEIGHT = 0.3  # a headline word this name-like is one of the headline's names
+SKELETON_WEIGHT = 0.6  # a name this rare also gives its consonant skeleton as a key ...
+SKELETON_SHARE = 0.3  # ... at this share of its weight (misspelt names: name_keys.skeleton)
 MAIN_PERSON = 0.5  # a person this salient (relative to the article's top person or
 ORG_PART_SHARE = 0.5  # a word of a longer organisation name, shared without the whole name
 _SUBJECTS = frozenset({"PERSON", "ORG"})  # what an article can be about (people_keys)
@@ -155,6 +161,7 @@ def gather(article: Article, extraction: Extraction) -> Evidence:
         keys[key] = weight
         prominence[key] = prominence.get(f"n:{key.rsplit(':', 1)[1]}", 0.5)
     ranked = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_KEYS]
+    ranked += _skeletons(ranked, prominence)
     terms = sorted(extraction.fingerprint.keywords.items(), key=lambda kv: (-kv[1], kv[0]))
     head_words = set(map(fold, WORD.findall(head)))
     anchors = frozenset(
@@ -181,6 +188,22 @@ def gather(article: Article, extraction: Extraction) -> Evidence:
         people=people_keys(extraction),
         topics=headline_topics(article, extraction),
     )
+
+
+def _skeletons(
+    ranked: list[tuple[str, float]], prominence: dict[str, float]
+) -> list[tuple[str, float]]:
+    """``~:`` keys of the rare names among the kept keys (beyond ``MAX_KEYS``)."""
+    taken = {key for key, _ in ranked}
+    out: list[tuple[str, float]] = []
+    for key, weight in ranked:
+        if key.startswith("n:") and weight >= SKELETON_WEIGHT:
+            bones = skeleton(key[2:])
+            if bones is not None and f"~:{bones}" not in taken:
+                taken.add(f"~:{bones}")
+                out.append((f"~:{bones}", round(weight * SKELETON_SHARE, 3)))
+                prominence[f"~:{bones}"] = prominence[key]
+    return out
 
 
 def headline_topics(article: Article, extraction: Extraction) -> frozenset[str]:

@@ -81,8 +81,8 @@ def reason(
 ) -> str:
     """One line: why the candidate was or was not joined."""
     if score.chance is not None:
-        verdict = "joins" if score.chance >= config.model_threshold else "stays apart"
-        return f"model: p={score.chance:.3f} vs {config.model_threshold} → {verdict}"
+        verdict = "joins" if score.chance >= score.bar else "stays apart"
+        return f"model: p={score.chance:.3f} vs {score.bar} → {verdict}"
     if score.unrelated:
         mine, theirs = ", ".join(sorted(topics)), ", ".join(story_topics)
         return f"stays apart: the headline reports {mine}, the story {theirs} (unrelated)"

@@ -70,6 +70,7 @@ def features(score: Score) -> tuple[float, ...]:
 class JoinModel:
     weights: tuple[float, ...]
     bias: float
+    threshold: float = 0.5  # joins at this probability (chosen with the weights)
 
     def probability(self, score: Score) -> float:
         z = self.bias + sum(w * x for w, x in zip(self.weights, features(score), strict=True))
@@ -83,4 +84,5 @@ def load(name: str) -> JoinModel:
     data = orjson.loads(raw)
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"model {name!r} was trained on other features: {data['features']}")
-    return JoinModel(tuple(float(w) for w in data["weights"]), float(data["bias"]))
+    weights = tuple(float(w) for w in data["weights"])
+    return JoinModel(weights, float(data["bias"]), float(data.get("threshold", 0.5)))

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from newsstream.core.stories import join_model
 from newsstream.core.stories.evidence import Evidence
+from newsstream.core.stories.name_keys import skeleton
 from newsstream.core.stories.profile import Profile, dominant_topics, norm
 from newsstream.core.text.topics import widen
 
@@ -57,7 +58,7 @@ class MatchConfig:
     topic_share: float = 0.25  # a story's topics: those of at least this share of its members
     kin_share: float = 0.5  # a story's main person named in at least this share of them
     model: str | None = None  # a learned join decision (``data/models/<model>.json``)
-    model_threshold: float = 0.2  # ... joins at this probability (chosen by leave-one-file-out)
+    model_threshold: float | None = None  # ... joins at this probability (None: the model's)
     candidates: int = 16  # stories scored per article, at most
     duplicate_suspects: int = 3  # best-scored stories checked for a near-duplicate
 
@@ -81,10 +82,11 @@ class Score:
     gap: float = 0.0  # days since the story's latest member
     rivals: bool = False  # the article is about other organisations than the story
     chance: float | None = None  # the learned decision's probability (``join_model``)
+    bar: float = 0.5  # ... and the probability it needs to join
 
     def joins(self, config: MatchConfig) -> bool:
         if self.chance is not None:  # the learned decision
-            return self.chance >= config.model_threshold
+            return self.chance >= self.bar
         if self.unrelated:  # same names, another kind of news: another story
             return False
         if self.conflict:  # other people: the names must carry it, not shared vocabulary
@@ -108,6 +110,7 @@ class Probe:
     heads: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     org_names: frozenset[str] = frozenset()
+    bones: dict[str, tuple[str, ...]] = field(default_factory=dict)  # skeleton → its names
 
 
 def probe(evidence: Evidence, config: MatchConfig) -> Probe:
@@ -129,13 +132,29 @@ def probe(evidence: Evidence, config: MatchConfig) -> Probe:
         evidence.heads,
         evidence.orgs,
         evidence.org_names,
+        _bones(evidence.keys),
     )
+
+
+def _bones(keys: dict[str, float]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for key in keys:
+        if key.startswith("n:"):
+            bones = skeleton(key[2:])
+            if bones is not None and f"~:{bones}" in keys:
+                found.setdefault(f"~:{bones}", []).append(key)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def people_conflict(evidence: Evidence, profile: Profile, story_people: list[str]) -> bool:
     """The article's main people are new to the story, and the story's main people
     are absent from the article: another executive, another coach, another player."""
     return _conflict(evidence.people, evidence.keys, profile, story_people)
+
+
+def _spelt_alike(key: str, common: Container[str], found: Probe) -> bool:
+    """Is a name of the article with this skeleton shared as it is spelt?"""
+    return any(name in common for name in found.bones.get(key, ()))
 
 
 def _conflict(
@@ -145,12 +164,14 @@ def _conflict(
         return False
     known = profile["keys"]
     for person in people:
-        if person in known:
+        if person in known or _bone_key(person) in known:
             return False
-    for person in story_people:  # noqa: SIM110 - a loop is cheaper than any() here
-        if person in keys:
-            return False
-    return True
+    return all(person not in keys and _bone_key(person) not in keys for person in story_people)
+
+
+def _bone_key(person: str) -> str:
+    bones = skeleton(person[2:])
+    return f"~:{bones}" if bones is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +263,8 @@ def score_probe(
         items, places = found.items, found.keys
         for i in sorted([places[key] for key in common]):  # in the article's order
             key, weight, prominence, central = items[i]
+            if key[0] == "~" and _spelt_alike(key, common, found):
+                continue  # the name itself is shared: its skeleton adds nothing
             strongest = keys[key][0]
             if weight >= strongest:
                 strongest = weight
@@ -281,7 +304,10 @@ def score_probe(
         _rivals(found, story_entities) if story_entities else False,
     )
     if config.model is not None:
-        found_score.chance = join_model.load(config.model).probability(found_score)
+        model = join_model.load(config.model)
+        found_score.chance = model.probability(found_score)
+        bar = config.model_threshold
+        found_score.bar = model.threshold if bar is None else bar
     return found_score
 
 

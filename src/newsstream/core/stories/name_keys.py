@@ -260,3 +260,23 @@ def fold_genitive(
 def larger(a: float, b: float) -> float:
     """``max(a, b)`` without the call overhead of the builtin (same result)."""
     return b if b > a else a
+
+
+_VOWELS = frozenset("aeiouy")
+SKELETON_MIN = 3  # consonants a skeleton needs to be worth a key
+
+
+def skeleton(key: str) -> str | None:
+    """A folded name's consonant skeleton: its first letter, then its consonants with
+    doubles collapsed ("altmann", "altman" → "altmn"; "murati", "murita" → "mrt"), so
+    that a misspelt name ("Ermoti", "Sam Bankman Freed") still meets its story. None
+    when too short to tell names apart."""
+    if not key:
+        return None
+    out = [key[0]]
+    for char in key[1:]:
+        if char in _VOWELS or not char.isalpha() or char == out[-1]:
+            continue
+        out.append(char)
+    found = "".join(out)
+    return found if len(found) - (key[0] in _VOWELS) >= SKELETON_MIN else None

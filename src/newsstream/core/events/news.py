@@ -47,6 +47,7 @@ PAST_AUX = frozenset({"had", "has", "have", "hatte", "hatten", "war", "waren", "
 AFTER = frozenset({"after", "following", "since", "nach", "seit", "seitdem"})
 AFTER_WINDOW_NOUN = 3
 AFTER_WINDOW_VERB = 8
+AFTER_SUBJECT = 4  # "a day after the board members quit": a short subject, then the verb
 AUXILIARIES = frozenset(
     "being been was were had has having his her their its the wurde worden war".split()
 )
@@ -151,6 +152,7 @@ def _after(ctx: EventContext, view: SentenceView, start: int, hit: Hit) -> bool:
             return True
         gap = range(p + 1, hit.first)
         named = any(m.first in gap for m in view.persons + view.orgs)
-        return named or not ctx.pronouns.isdisjoint(lower[p + 1 : hit.first])
+        short = len(gap) <= AFTER_SUBJECT and "," not in lower[p + 1 : hit.first]
+        return named or short or not ctx.pronouns.isdisjoint(lower[p + 1 : hit.first])
     return False
 

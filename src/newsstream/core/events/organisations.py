@@ -221,13 +221,32 @@ def _implicit_subject(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
     return any(ctx.g.is_descriptor(w) for w in opening)
 
 
-def _fallback(ctx: EventContext, actors: list[str]) -> str | None:
-    """The article's organisation: a family firm named like the person, else the main one."""
+def _fallback(ctx: EventContext, actors: list[str], kind: str) -> str | None:
+    """The article's organisation: a family firm named like the person, else the main one
+    unless, for a new post, the article only names it as someone's former employer
+    ("Kukies, a former Goldman Sachs banker, was appointed finance minister")."""
     surnames = {a.split()[-1] for a in actors if " " in a}
     for name in ctx.org_names:
         if surnames.intersection(name.split()):
             return name
+    if ctx.main_org is None or (kind in NEW_POST and _only_former(ctx, ctx.main_org)):
+        return None
     return ctx.main_org
+
+
+def _only_former(ctx: EventContext, name: str) -> bool:
+    """Every mention of organisation ``name`` has "former" / "ex-" right before it."""
+    seen = False
+    for view in ctx.views:
+        lower = view.s.lower
+        for org in view.orgs:
+            if (org.canonical or org.text) != name:
+                continue
+            seen = True
+            window = lower[max(0, org.first - 2) : org.first]
+            if FORMER.isdisjoint(window) and not lower[org.first].startswith("ex-"):
+                return False
+    return seen
 
 
 def _source(lower: list[str], org: Mention) -> bool:
@@ -277,7 +296,7 @@ def find_organization(
         previous = _antecedent(ctx, view)
         if previous is not None:
             return previous, False
-        return _fallback(ctx, actors), True
+        return _fallback(ctx, actors, kind), True
     return None, False
 
 

@@ -124,3 +124,19 @@ def test_an_event_without_its_organisation_stays_unconfirmed(
     if not published:
         (held,) = timeline.unconfirmed_dicts(line)
         assert held["unconfirmed"] == "no organisation"
+
+
+PERSON_APPOSITION = [
+    ("en", "Laura Kell on Tuesday named Ivo Brandt, chief executive of the lender Halden "
+     "Capital, as trade secretary.", "appointment", "Halden Capital"),
+    ("de", "Der Präsident hat am Donnerstag Jonas Pfeil zum Finanzminister ernannt. Pfeil "
+     "war früher Co-Chef von Halden Capital in Frankfurt.", "appointment", "Halden Capital"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "body", "kind", "org"), PERSON_APPOSITION)
+def test_the_new_posts_organisation_is_not_the_appointees_present_or_past_one(
+    language: str, body: str, kind: str, org: str
+) -> None:
+    found = [e for e in events_of(body, language) if e.type == kind]
+    assert found and all(e.organization != org for e in found)

@@ -266,9 +266,9 @@ def _only_former(ctx: EventContext, name: str) -> bool:
             window = lower[max(0, org.first - FORMER_PHRASE) : org.first]
             cut = max((i for i, w in enumerate(window) if w in PUNCT_BREAKS), default=-1)
             window = window[cut + 1 :]
-            if FORMER.isdisjoint(window) and EARLIER.isdisjoint(window):
-                if not lower[org.first].startswith("ex-"):
-                    return False
+            earlier = not (FORMER.isdisjoint(window) and EARLIER.isdisjoint(window))
+            if not earlier and not lower[org.first].startswith("ex-"):
+                return False
     return seen
 
 

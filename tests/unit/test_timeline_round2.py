@@ -140,3 +140,15 @@ def test_the_new_posts_organisation_is_not_the_appointees_present_or_past_one(
 ) -> None:
     found = [e for e in events_of(body, language) if e.type == kind]
     assert found and all(e.organization != org for e in found)
+
+
+CONDITIONAL = [
+    ("en", "Tomas Vell said he would gladly return to Kestrel Air as chief executive.",
+     "return"),
+    ("de", "Anton Gries sagte, er würde sofort zur Seeberg AG zurückkehren.", "return"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "body", "kind"), CONDITIONAL)
+def test_a_conditional_verb_is_not_news(language: str, body: str, kind: str) -> None:
+    assert all(e.not_news for e in events_of(body, language) if e.type == kind)

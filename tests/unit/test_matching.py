@@ -212,7 +212,7 @@ def test_timeline_dedupes_by_type_actor_and_compatible_organisation() -> None:
 def test_timeline_takes_the_day_most_outlets_report() -> None:
     line: list[dict] = []
     for i, day in enumerate((-1, 0, 0)):
-        timeline.add(line, f"a{i}", T0.timestamp(), (event("dismissal", "Altman", None, day),))
+        timeline.add(line, f"a{i}", T0.timestamp(), (event("dismissal", "Altman", "OpenAI", day),))
     assert timeline.story_events(line)[0].occurred_at == T0
 
 

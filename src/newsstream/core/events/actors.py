@@ -35,6 +35,11 @@ OBJECT_WINDOW = 10
 BEFORE_WINDOW = 30
 PERSON_AGENT_WINDOW = 6
 BRACKET_SUBJECT = 3
+APPOSITION_OPENERS = frozenset({"a", "an", "the", "ein", "eine", "einer", "der", "die"})
+LOSER_MARKERS = frozenset(
+    "defeating defeated beating beat against over gegen vor besiegte schlug".split()
+)
+LOSER_WINDOW = 4
 
 
 def _order(ctx: EventContext, view: SentenceView, hit: Hit) -> tuple[str, ...]:
@@ -160,6 +165,9 @@ def _verbal(
             for m in candidates
             if not (m.first > hit.last and lower[m.first - 1] in AGENT_MARKERS)
         ]
+    if _unnamed_object(ctx, view, hit):
+        return None, True
+    candidates = [m for m in candidates if not _in_apposition(view, m, hit)]
     close = _pronoun_spot(ctx, view, hit, ("before",)) if directions[0] == "before" else None
     chosen = _bracketed(ctx, view, hit, candidates) if ctx.language == "de" else None
     if chosen is not None:
@@ -181,6 +189,54 @@ def _verbal(
     ):
         chosen = None
     return chosen, False
+
+
+def _unnamed_object(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
+    """An active object verb followed by a role that names nobody: the event is about that
+    role, not the subject ("Scholz sacks finance minister", "fires his finance minister").
+    English only."""
+    if hit.trigger.actor_side != "object" or ctx.passive_before(view, hit):
+        return False
+    if ctx.language != "en":
+        return False  # German puts the subject after a fronted verb: "ernannte das Gremium X"
+    lower = view.s.lower
+    if view.s.index < ctx.title_sentences and lower[hit.first].endswith(("ed", "en")):
+        return False  # a headline participle is a passive: "Korff named chair"
+    at = hit.last + 1
+    if at < len(lower) and lower[at] in ROLE_DETERMINERS:
+        at += 1
+    if at >= len(lower) or ctx.g.role_at(lower, at) is None:
+        return False
+    return not _named_role(ctx, view, at)
+
+
+def _in_apposition(view: SentenceView, person: Mention, hit: Hit) -> bool:
+    """``person`` stands in an apposition describing someone else, before the trigger
+    ("Kukies, a former banker and adviser to Olaf Scholz, was appointed")."""
+    if person.last > hit.first:
+        return False
+    lower = view.s.lower
+    left = person.first - 1
+    while left >= 0 and lower[left] != ",":
+        left -= 1
+    right = person.last
+    while right < hit.first and lower[right] != ",":
+        right += 1
+    if left <= 0 or right >= hit.first or lower[left + 1] not in APPOSITION_OPENERS:
+        return False
+    return any(m.last == left for m in view.persons)
+
+
+def losers(view: SentenceView, persons: list[Mention]) -> list[Mention]:
+    """Persons an election winner beat ("defeating Vice President Kamala Harris")."""
+    lower = view.s.lower
+    out = []
+    for m in persons:
+        window = lower[max(0, m.first - LOSER_WINDOW) : m.first]
+        marks = [i for i, w in enumerate(window) if w in LOSER_MARKERS]
+        if marks and "," not in window[marks[-1] :]:
+            out.append(m)
+    return out
 
 
 def _bracketed(
@@ -219,6 +275,9 @@ def find_actors(
     """(actor canonical names, found through a pronoun). ``bound`` holds persons already
     taken by noun triggers of the sentence."""
     candidates = [m for m in view.persons if id(m) not in bound]
+    if hit.trigger.type == "election":
+        beaten = losers(view, candidates)
+        candidates = [m for m in candidates if m not in beaten]
     directions = _order(ctx, view, hit)
     antecedent = _relative_antecedent(ctx, view, hit)
     if antecedent is not None and directions[0] == "before":

@@ -22,7 +22,8 @@ reason an event is not news, or None:
   the clause;
 * ``speculation``: the sentence speaks of candidates or interest ("expressed interest in
   hiring", "names mentioned include", "als Kandidat gehandelt");
-* ``hypothetical``: "could imagine a return", "kann sich eine Rückkehr vorstellen".
+* ``hypothetical``: "could imagine a return", "kann sich eine Rückkehr vorstellen", a
+  verb right after "would" / "could" / "würde" ("says he would gladly return").
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ PAST_AUX = frozenset({"had", "has", "have", "hatte", "hatten", "war", "waren", "
 AFTER = frozenset({"after", "following", "since", "nach", "seit", "seitdem"})
 AFTER_WINDOW_NOUN = 3
 AFTER_WINDOW_VERB = 8
+AFTER_SUBJECT = 4  # "a day after the board members quit": a short subject, then the verb
 AUXILIARIES = frozenset(
     "being been was were had has having his her their its the wurde worden war".split()
 )
@@ -66,6 +68,7 @@ HYPOTHETICAL = frozenset(
     """vorstellen vorstellbar denkbar imagine conceivable could könnte könnten would würde
     möglich possible offen open""".split()
 )
+CONDITIONAL = frozenset("would could might würde würden könnte könnten".split())
 OLD_DAYS = 45
 _YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
 
@@ -91,6 +94,9 @@ def not_news(ctx: EventContext, view: SentenceView, hit: Hit) -> str | None:
     after = lower[last + 1 : end]
     if hit.nominal and not (ctx.demand.isdisjoint(after) and DEMAND_EXTRA.isdisjoint(after)):
         return "demanded"  # "Einen Rücktritt lehne er ab"
+    reach = start if ctx.language == "de" else max(start, first - 3)  # German: verb last
+    if not hit.nominal and not CONDITIONAL.isdisjoint(lower[reach:first]):
+        return "hypothetical"  # "says he would gladly return"
     indefinite = first > 0 and lower[first - 1] in ("a", "an", "eine", "einen", "einer")
     if hit.nominal and indefinite and not HYPOTHETICAL.isdisjoint(lower[start:end]):
         return "hypothetical"
@@ -151,6 +157,7 @@ def _after(ctx: EventContext, view: SentenceView, start: int, hit: Hit) -> bool:
             return True
         gap = range(p + 1, hit.first)
         named = any(m.first in gap for m in view.persons + view.orgs)
-        return named or not ctx.pronouns.isdisjoint(lower[p + 1 : hit.first])
+        short = len(gap) <= AFTER_SUBJECT and "," not in lower[p + 1 : hit.first]
+        return named or short or not ctx.pronouns.isdisjoint(lower[p + 1 : hit.first])
     return False
 

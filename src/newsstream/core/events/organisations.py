@@ -51,6 +51,8 @@ IMPLICIT_SUBJECTS = frozenset(
 SOURCE_MARKERS = frozenset({"from", "vom", "von", "aus"})
 EMPLOYER_MARKERS = frozenset({"bei", "beim"})
 SOURCE_WINDOW = 5
+FORMER_PHRASE = 5  # "früher Co-Chef von Goldman Sachs", "previously head of X"
+EARLIER = frozenset("früher zuvor bisher previously formerly once".split())
 NEAR = 3
 FORMER_WINDOW = 8
 MARKER_WINDOW = 7
@@ -112,6 +114,22 @@ def _aside(view: SentenceView, org: Mention, hit: Hit) -> bool:
     return any(m.last == left for m in view.orgs)
 
 
+def _describes_person(view: SentenceView, org: Mention, hit: Hit) -> bool:
+    """ "Trump named Howard Lutnick, chief executive of Cantor Fitzgerald, as commerce
+    secretary": an organisation in an apposition after a person is that person's present
+    or past one, not the new post's (the trigger lies outside the apposition)."""
+    lower = view.s.lower
+    left = org.first - 1
+    while left >= 0 and lower[left] != ",":
+        left -= 1
+    right = org.last
+    while right < len(lower) and lower[right] != ",":
+        right += 1
+    if left <= 0 or right >= len(lower) or left < hit.first < right:
+        return False
+    return any(m.last == left for m in view.persons)
+
+
 def _after_marker(lower: list[str], org: Mention, markers: frozenset[str]) -> bool:
     for p in range(org.first - 1, max(-1, org.first - MARKER_WINDOW), -1):
         if lower[p] in markers:
@@ -140,6 +158,8 @@ def _candidates(
         if kind == "legal" and ctx.g.is_court(org.canonical or org.text):
             continue  # a court hears the case: "vor dem Landgericht München verklagt"
         if _affiliated(ctx, view, org, actors, kind in NEW_POST) or _aside(view, org, hit):
+            continue
+        if kind in NEW_POST and _describes_person(view, org, hit):
             continue
         result.append(org)
     return result
@@ -221,13 +241,35 @@ def _implicit_subject(ctx: EventContext, view: SentenceView, hit: Hit) -> bool:
     return any(ctx.g.is_descriptor(w) for w in opening)
 
 
-def _fallback(ctx: EventContext, actors: list[str]) -> str | None:
-    """The article's organisation: a family firm named like the person, else the main one."""
+def _fallback(ctx: EventContext, actors: list[str], kind: str) -> str | None:
+    """The article's organisation: a family firm named like the person, else the main one
+    unless, for a new post, the article only names it as someone's former employer
+    ("Kukies, a former Goldman Sachs banker, was appointed finance minister")."""
     surnames = {a.split()[-1] for a in actors if " " in a}
     for name in ctx.org_names:
         if surnames.intersection(name.split()):
             return name
+    if ctx.main_org is None or (kind in NEW_POST and _only_former(ctx, ctx.main_org)):
+        return None
     return ctx.main_org
+
+
+def _only_former(ctx: EventContext, name: str) -> bool:
+    """Every mention of organisation ``name`` has "former" / "ex-" right before it."""
+    seen = False
+    for view in ctx.views:
+        lower = view.s.lower
+        for org in view.orgs:
+            if (org.canonical or org.text) != name:
+                continue
+            seen = True
+            window = lower[max(0, org.first - FORMER_PHRASE) : org.first]
+            cut = max((i for i, w in enumerate(window) if w in PUNCT_BREAKS), default=-1)
+            window = window[cut + 1 :]
+            earlier = not (FORMER.isdisjoint(window) and EARLIER.isdisjoint(window))
+            if not earlier and not lower[org.first].startswith("ex-"):
+                return False
+    return seen
 
 
 def _source(lower: list[str], org: Mention) -> bool:
@@ -277,7 +319,11 @@ def find_organization(
         previous = _antecedent(ctx, view)
         if previous is not None:
             return previous, False
-        return _fallback(ctx, actors), True
+        guess = _fallback(ctx, actors, kind)
+        described = {  # the appointee's own organisation, left out above
+            m.canonical or m.text for m in view.orgs if _describes_person(view, m, hit)
+        }
+        return (None, False) if kind in NEW_POST and guess in described else (guess, True)
     return None, False
 
 

@@ -50,6 +50,9 @@ MAX_EVIDENCE = 3
 MAX_SUMMARY = 300
 MIN_SOURCES = 2
 MIN_CONFIDENCE = 0.4  # a published event needs one news report at least this confident
+# An event must name the organisation it is about to be published (the employer, the
+# buyer, the court …); an election of a public office and a death may name none.
+OPTIONAL_ORGANISATION = frozenset({"election", "death"})
 AUTHORITY_WORDS = frozenset(
     """court courts tribunal prosecutor prosecutors prosecution attorney attorneys justice
     department ministry commission authority regulator sec fca fbi police judge
@@ -292,9 +295,18 @@ def _published(entry: Entry) -> str:
         return "low confidence"
     if entry["type"] == "acquisition" and not entry["actors"] and not entry.get("target"):
         return "no buyer and nothing bought"
+    if not entry.get("organization") and _needs_organisation(entry):
+        return "no organisation"
     if any(r["lead"] for r in news) or independent_sources(entry) >= MIN_SOURCES:
         return ""
     return "outside the lead, one source"
+
+
+def _needs_organisation(entry: Entry) -> bool:
+    """An event without an organisation is incomplete: whom was the person appointed by,
+    which court sentenced them? Only an election to a public office and a death may name
+    none (a case against a person names the court or prosecutor, RULES.md)."""
+    return entry["type"] not in OPTIONAL_ORGANISATION
 
 
 def remove_article(timeline: list[Entry], article_id: str) -> None:

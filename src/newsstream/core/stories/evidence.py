@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsstream.core.events.context import _DATELINE, WIRE_AGENCIES
 from newsstream.core.extracted import Extraction
 from newsstream.core.stories.name_keys import (
     WORD,
@@ -138,6 +139,8 @@ def gather(article: Article, extraction: Extraction) -> Evidence:
         else:
             names[key] = (larger(known[0], weight), larger(known[1], prominence))
     names = fold_genitive(names)
+    for agency in _agencies(article.body):  # the wire that filed it says nothing of the story
+        names.pop(agency, None)
     organisations, org_words = organisation_names(extraction)
     keys = {
         f"n:{k}": round(w * ORG_PART_SHARE if k in org_words else w, 3)
@@ -204,6 +207,17 @@ def _skeletons(
                 out.append((f"~:{bones}", round(weight * SKELETON_SHARE, 3)))
                 prominence[f"~:{bones}"] = prominence[key]
     return out
+
+
+def _agencies(body: str) -> set[str]:
+    """Folded names of the news agencies in the body's dateline ("BERLIN (NGW) – ") and
+    the well-known agencies (dpa, Reuters …): a wire's name is in every story it files."""
+    found = set(WIRE_AGENCIES)
+    match = _DATELINE.match(body.lstrip()[:80])
+    if match:
+        for name in match.group(1).replace(",", "/").split("/"):
+            found.update(fold(word) for word in WORD.findall(name))
+    return found
 
 
 def headline_topics(article: Article, extraction: Extraction) -> frozenset[str]:

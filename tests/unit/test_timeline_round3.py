@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from newsstream.core.extracted import Entity, Event
-from newsstream.core.stories import entity_table, timeline
+from newsstream.core.stories import entity_table, gate, timeline, variants
 
 PUBLISHED = datetime(2024, 9, 18, 10, 0, tzinfo=UTC)
 AT = PUBLISHED.timestamp()
@@ -95,7 +95,7 @@ def test_an_event_about_names_one_article_leads_with_stays_unconfirmed() -> None
     line: list[timeline.Entry] = []
     timeline.add(line, "x", AT, (events[1],), source="s")
     (off,) = timeline.unconfirmed_dicts(line, names)
-    assert off["unconfirmed"] == timeline.OFF_CENTRE
+    assert off["unconfirmed"] == gate.OFF_CENTRE
 
 
 def test_in_a_story_of_two_one_lead_is_enough() -> None:
@@ -109,3 +109,41 @@ def test_the_leads_of_a_name_and_the_names_inside_it_add_up() -> None:
     names = _story({"Vellmar Antriebe": ("ORG", 1), "Vellmar Antriebe GmbH": ("ORG", 1)}, 3)
     events = [Event("launch", (), "Vellmar Antriebe", confidence=0.8)]
     assert _published(events, names) == {("launch", "Vellmar Antriebe")}
+
+
+# ------------------------------------------------------------------ one person, one event
+def test_a_second_surname_left_off_is_the_same_person() -> None:
+    assert variants.variants("Rosa Delgado", "Rosa Delgado Ferrer")
+    assert variants.variants("Rosa Delgado Ferrer", "Rosa Delgado")
+    assert not variants.variants("Rosa Delgado", "Rosa Ferrer Delgado Pons")
+    assert not variants.variants("Rosa Ferrer", "Rosa Delgado Ferrer")
+    line: list[timeline.Entry] = []
+    timeline.add(line, "a", AT, (Event("appointment", ("Rosa Delgado Ferrer",), "Vantor",
+                                       confidence=0.8),), source="one")  # fmt: skip
+    timeline.add(line, "b", AT, (Event("appointment", ("Rosa Delgado",), "Vantor",
+                                       confidence=0.8),), source="two")  # fmt: skip
+    (shown,) = timeline.event_dicts(line)
+    assert shown["actors"] == ["Rosa Delgado Ferrer"]
+    assert shown["article_ids"] == ["a", "b"]
+
+
+def test_named_and_signed_by_one_club_the_same_day_is_one_event() -> None:
+    line: list[timeline.Entry] = []
+    signed = Event("hiring", ("Ansel Marlowe",), "Pellworth Rovers", confidence=0.8)
+    named = Event("appointment", ("Ansel Marlowe",), "Pellworth Rovers FC", confidence=0.8)
+    timeline.add(line, "a", AT, (named,), source="one")
+    timeline.add(line, "b", AT + 3600, (signed,), source="two")
+    timeline.add(line, "c", AT + 7200, (signed,), source="three")
+    shown = timeline.event_dicts(line)
+    assert [(e["type"], e["actors"]) for e in shown] == [("hiring", ["Ansel Marlowe"])]
+    (other,) = timeline.unconfirmed_dicts(line)
+    assert (other["type"], other["unconfirmed"]) == ("appointment", gate.SAME_JOINING)
+
+
+def test_named_by_one_and_signed_by_another_are_two_events() -> None:
+    line: list[timeline.Entry] = []
+    timeline.add(line, "a", AT, (Event("appointment", ("Ansel Marlowe",), "Kellby Town",
+                                       confidence=0.8),), source="one")  # fmt: skip
+    timeline.add(line, "b", AT, (Event("hiring", ("Ansel Marlowe",), "Pellworth Rovers",
+                                       confidence=0.8),), source="two")  # fmt: skip
+    assert len(timeline.event_dicts(line)) == 2

@@ -41,6 +41,7 @@ from typing import Any
 from newsstream.core.extracted import Event
 from newsstream.core.stories import variants
 from newsstream.core.stories.entity_table import Central
+from newsstream.core.stories.gate import off_reasons
 from newsstream.core.stories.name_keys import fold
 from newsstream.models import StoryEvent
 
@@ -61,11 +62,6 @@ AUTHORITY_WORDS = frozenset(
     polizei behorde kommission bafin kartellamt aufsicht""".split()
 )
 AUTHORITY_ENDINGS = ("gericht", "anwaltschaft", "behorde", "amt", "court", "commission")
-
-# The entry's actor or organisation is not among the names the story's articles lead
-# with: most likely an article of another story told it (``central``).
-OFF_CENTRE = "not about the story's central names"
-LEGAL_FORMS = frozenset("ag gmbh se inc ltd plc llc corp co kg fc sc sv".split())
 
 Entry = dict[str, Any]
 Report = dict[str, Any]  # keys: id, src, dup, news, lead, day, at, org, role, conf, s
@@ -409,59 +405,21 @@ def _ordered(timeline: list[Entry]) -> list[Entry]:
     return sorted(timeline, key=lambda e: (e["occurred"], e["reported"], e["type"], e["actors"]))
 
 
-def _organisation_named(organization: str, name: str) -> bool:
-    """Is ``name`` the organisation (word for word, one name inside the other, legal
-    forms aside: "Veltra Mobility AG" / "Veltra Mobility", "FC Bayern München" / "Bayern")?"""
-    a = set(variants.folded_words(organization)) - LEGAL_FORMS
-    b = set(variants.folded_words(name)) - LEGAL_FORMS
-    return bool(a and b) and (a <= b or b <= a)
-
-
-def central(entry: Entry, names: Central) -> bool:
-    """Is the entry about the story's central names (``entity_table.lead_names``): do
-    enough of its members name its main actor, or else its organisation, in their title
-    or lead (the leads of every spelling and every name inside the other add up)?"""
-    named, need = names
-    actor = entry["actors"][0] if entry["actors"] else None
-    spellings = list(entry.get("names") or {}) or ([actor] if actor else [])
-    leads = sum(
-        count for known, count in named
-        if any(variants.variants(n, s) for n in known for s in spellings)
-    )  # fmt: skip
-    if leads >= need:
-        return True
-    organization = entry.get("organization")
-    if not organization:
-        return False
-    leads = sum(
-        count for known, count in named if any(_organisation_named(organization, n) for n in known)
-    )
-    return leads >= need
-
-
-def _why_off(entry: Entry, names: Central | None) -> str:
-    """Why the entry is not on the public timeline ("" when it is)."""
-    why = entry.get("published") or ""
-    if why or names is None or central(entry, names):
-        return why
-    return OFF_CENTRE
-
-
 def event_dicts(timeline: list[Entry], names: Central | None = None) -> list[dict[str, Any]]:
     """The public timeline as plain data (``StoryEvent`` fields), in order of occurrence:
     the entries that belong on it (legacy entries without reports do too). With the
-    story's central ``names``, only entries about one of them (see ``central``)."""
-    return [_event_dict(e) for e in _ordered(timeline) if not _why_off(e, names)]
+    story's central ``names``, only entries about one of them (``core.stories.gate``)."""
+    ordered = _ordered(timeline)
+    whys = off_reasons(ordered, names)
+    return [_event_dict(e) for e, why in zip(ordered, whys, strict=True) if not why]
 
 
 def unconfirmed_dicts(timeline: list[Entry], names: Central | None = None) -> list[dict[str, Any]]:
     """Events the story's articles mention but do not establish as news (with why)."""
-    out = []
-    for entry in _ordered(timeline):
-        why = _why_off(entry, names)
-        if why:
-            out.append(_event_dict(dict(entry, published=why)))
-    return out
+    ordered = _ordered(timeline)
+    whys = off_reasons(ordered, names)
+    pairs = zip(ordered, whys, strict=True)
+    return [_event_dict(dict(e, published=why)) for e, why in pairs if why]
 
 
 def story_events(timeline: list[Entry], names: Central | None = None) -> list[StoryEvent]:

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from newsstream.core.extracted import Entity, Event
+from newsstream.core.extraction import extract
 from newsstream.core.stories import entity_table, gate, timeline, variants
+from newsstream.models import Article
 
 PUBLISHED = datetime(2024, 9, 18, 10, 0, tzinfo=UTC)
 AT = PUBLISHED.timestamp()
@@ -77,7 +81,9 @@ def test_an_event_about_a_name_the_story_leads_with_is_published() -> None:
         Event("hiring", ("Ansel Marlow",), "Kellby Town", confidence=0.8),
     ]
     assert _published(events, names) == {
-        ("dismissal", "Ansel Marlowe"), ("appointment", "Ruth Imbery"), ("hiring", "Ansel Marlow")
+        ("dismissal", "Ansel Marlowe"),
+        ("appointment", "Ruth Imbery"),
+        ("hiring", "Ansel Marlow"),
     }
 
 
@@ -147,3 +153,47 @@ def test_named_by_one_and_signed_by_another_are_two_events() -> None:
     timeline.add(line, "b", AT, (Event("hiring", ("Ansel Marlowe",), "Pellworth Rovers",
                                        confidence=0.8),), source="two")  # fmt: skip
     assert len(timeline.event_dicts(line)) == 2
+
+
+# ------------------------------------------------------------------ organisations
+def _organisations(body: str, language: str, kind: str, actor: str) -> set[str | None]:
+    article = Article(id="t", title="Report" if language == "en" else "Meldung", body=body,
+                      published_at=PUBLISHED, language=language)  # fmt: skip
+    return {e.organization for e in extract(article).events if e.type == kind and actor in e.actors}
+
+
+NOT_THE_POST = [
+    # (language, sentence, type, actor, an organisation the event must not name)
+    ("en", "Ivo Brandt on Tuesday named Harlow County Sheriff Dora Fenn as his interior "
+     "minister.", "appointment", "Dora Fenn", "Harlow County"),
+    ("en", "The president-elect chose Kestrel Radio host and former captain Ansel Marlowe as "
+     "his defence secretary.", "appointment", "Ansel Marlowe", "Kestrel Radio"),
+    ("en", "Ruth Imbery was appointed prime minister by the king at Wexmoor Palace on Friday.",
+     "appointment", "Ruth Imbery", "Wexmoor Palace"),
+    ("de", "Im Vellmarer Schloss wurde Jonas Pfeil am Montag zum Intendanten ernannt.",
+     "appointment", "Jonas Pfeil", "Vellmarer Schloss"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "body", "kind", "actor", "org"), NOT_THE_POST)
+def test_an_introducing_organisation_or_a_venue_is_not_the_new_post(
+    language: str, body: str, kind: str, actor: str, org: str
+) -> None:
+    assert org not in _organisations(body, language, kind, actor)
+
+
+STILL_THE_POST = [
+    ("en", "Pellworth Rovers named Ansel Marlowe as head coach on Monday.", "appointment",
+     "Ansel Marlowe", "Pellworth Rovers"),
+    ("en", "Seeberg Logistics has hired Dora Fenn as its new finance chief.", "hiring",
+     "Dora Fenn", "Seeberg Logistics"),
+    ("de", "Die Seeberg AG hat Jonas Pfeil zum Vorstandschef ernannt.", "appointment",
+     "Jonas Pfeil", "Seeberg AG"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "body", "kind", "actor", "org"), STILL_THE_POST)
+def test_the_employer_before_the_verb_stays_the_post(
+    language: str, body: str, kind: str, actor: str, org: str
+) -> None:
+    assert org in _organisations(body, language, kind, actor)

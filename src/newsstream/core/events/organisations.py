@@ -11,6 +11,10 @@
   ("Quora chief executive Adam D'Angelo", "Microsoft-Chef Nadella"), not a former
   employer of a new post ("former chief executive of Twitch"), and not inside an
   apposition of another organisation ("Meridian, a supplier to Nvidia, said ...").
+  For a new post, not an organisation or place introducing the appointee between the
+  verb and the name ("named South Dakota Governor Kristi Noem", "chose Fox News host
+  Pete Hegseth"): that is where the person is now. Never a venue ("at Buckingham
+  Palace", "im Olympiastadion").
 * When the sentence names none: a family firm named like the person, else the article's
   most salient organisation (never for hiring or elections).
 """
@@ -54,6 +58,12 @@ SOURCE_WINDOW = 5
 FORMER_PHRASE = 5  # "früher Co-Chef von Goldman Sachs", "previously head of X"
 EARLIER = frozenset("früher zuvor bisher previously formerly once".split())
 NEAR = 3
+INTRO_GAP = 5  # words between an introducing organisation and the appointee
+VENUE_HEADS = frozenset(
+    """palace castle stadium arena hotel airport cathedral square hall street avenue
+    palast schloss stadion flughafen dom straße strasse""".split()
+)
+VENUE_ENDINGS = ("stadion", "palast", "schloss", "flughafen", "arena")
 FORMER_WINDOW = 8
 MARKER_WINDOW = 7
 ORG_WINDOW = 25
@@ -130,6 +140,29 @@ def _describes_person(view: SentenceView, org: Mention, hit: Hit) -> bool:
     return any(m.last == left for m in view.persons)
 
 
+def _introduces_actor(view: SentenceView, org: Mention, hit: Hit, actors: list[str]) -> bool:
+    """ "Trump named South Dakota Governor Kristi Noem as ...", "chose Fox News host and
+    army veteran Pete Hegseth": between the verb and the appointee, an organisation
+    (or place) followed by words that describe the person is the person's present one."""
+    if org.first <= hit.first:
+        return False
+    lower = view.s.lower
+    for person in view.persons:
+        if person.canonical not in actors or person.first < org.last:
+            continue
+        gap = lower[org.last : person.first]
+        if len(gap) > INTRO_GAP or any(w in PUNCT_BREAKS for w in gap):
+            return False
+        return all(w.isalpha() and w not in RECEIVER_MARKERS | {"at", "of"} for w in gap)
+    return False
+
+
+def _venue(name: str) -> bool:
+    """ "at Buckingham Palace", "im Olympiastadion": a place, not an organisation."""
+    words = name.lower().split()
+    return bool(words) and (words[-1] in VENUE_HEADS or words[-1].endswith(VENUE_ENDINGS))
+
+
 def _after_marker(lower: list[str], org: Mention, markers: frozenset[str]) -> bool:
     for p in range(org.first - 1, max(-1, org.first - MARKER_WINDOW), -1):
         if lower[p] in markers:
@@ -160,6 +193,10 @@ def _candidates(
         if _affiliated(ctx, view, org, actors, kind in NEW_POST) or _aside(view, org, hit):
             continue
         if kind in NEW_POST and _describes_person(view, org, hit):
+            continue
+        if kind in NEW_POST and _introduces_actor(view, org, hit, actors):
+            continue
+        if _venue(org.canonical or org.text):
             continue
         result.append(org)
     return result
@@ -249,7 +286,9 @@ def _fallback(ctx: EventContext, actors: list[str], kind: str) -> str | None:
     for name in ctx.org_names:
         if surnames.intersection(name.split()):
             return name
-    if ctx.main_org is None or (kind in NEW_POST and _only_former(ctx, ctx.main_org)):
+    if ctx.main_org is None or _venue(ctx.main_org):
+        return None
+    if kind in NEW_POST and _only_former(ctx, ctx.main_org):
         return None
     return ctx.main_org
 
@@ -321,7 +360,9 @@ def find_organization(
             return previous, False
         guess = _fallback(ctx, actors, kind)
         described = {  # the appointee's own organisation, left out above
-            m.canonical or m.text for m in view.orgs if _describes_person(view, m, hit)
+            m.canonical or m.text
+            for m in view.orgs
+            if _describes_person(view, m, hit) or _introduces_actor(view, m, hit, actors)
         }
         return (None, False) if kind in NEW_POST and guess in described else (guess, True)
     return None, False

@@ -7,13 +7,20 @@ entries (the least salient go first) and lists at most ``MAX_ARTICLES`` article
 ids per entity (the first ones), so a long story keeps a bounded state; the
 per-type counts say how many members name it.
 
-A member's contribution (``[key, mentions, salience, type]`` per entity) is stored
-with its article marker, so a correction takes out exactly what it added.
+A member's contribution (``[key, mentions, salience, type, lead]`` per entity) is
+stored with its article marker, so a correction takes out exactly what it added.
+
+Each entry also counts the members that name it in their title or lead (``lead``):
+the story's *central* names (``lead_names``) are those several members lead with,
+and an event reaches the story's timeline only when it is about one of them
+(``core.stories.timeline``), so an event told by an article that does not belong to
+the story stays off its timeline.
 """
 
 from __future__ import annotations
 
 import heapq
+import re
 from typing import Any
 
 from newsstream.core.extracted import Entity
@@ -23,9 +30,13 @@ from newsstream.models import EntityRef
 MAX_ENTITIES = 60
 MAX_ARTICLES = 50  # article ids listed per entity (the first ones)
 PUBLISHED = 25
+LEAD_SENTENCES = 3  # body sentences that, with the title, make an article's lead
+CENTRAL_MEMBERS = 2  # leads naming an entity before it is central (fewer in tiny stories)
+_SENTENCE_END = re.compile(r"[.!?][\"'”“»«]?\s+(?=[\"'„“»«(]?[A-ZÄÖÜ0-9])")
 
 Table = dict[str, dict[str, Any]]
-Share = list[list[Any]]  # [[key, mentions, salience, type], ...]
+Share = list[list[Any]]  # [[key, mentions, salience, type, lead], ...]
+Central = tuple[list[tuple[tuple[str, ...], int]], int]  # ([(names, leads)], leads needed)
 
 
 def _key_for(table: Table, entity: Entity) -> str:
@@ -40,8 +51,22 @@ def _key_for(table: Table, entity: Entity) -> str:
     return key
 
 
-def add(table: Table, article_id: str, entities: tuple[Entity, ...]) -> Share:
-    """Add one article's entities; returns its share (to take it out again later)."""
+def lead_end(title: str, body: str) -> int:
+    """Where an article's lead (its title and first ``LEAD_SENTENCES`` body sentences)
+    ends, as an offset into ``title + "\\n" + body`` (``Entity.first_position``)."""
+    end = len(body)
+    for count, match in enumerate(_SENTENCE_END.finditer(body), start=1):
+        if count == LEAD_SENTENCES:
+            end = match.start() + 1
+            break
+    return len(title) + 1 + end
+
+
+def add(
+    table: Table, article_id: str, entities: tuple[Entity, ...], lead: int | None = None
+) -> Share:
+    """Add one article's entities (``lead``: where its lead ends, ``lead_end``; None:
+    all in its lead); returns its share (to take it out again later)."""
     share: Share = []
     for entity in entities:
         key = _key_for(table, entity)
@@ -55,7 +80,10 @@ def add(table: Table, article_id: str, entities: tuple[Entity, ...]) -> Share:
                 "mentions": 0,
                 "salience": 0.0,
                 "articles": [],
+                "lead": 0,
             }
+        in_lead = int(lead is None or entity.first_position < lead)
+        entry["lead"] = entry.get("lead", 0) + in_lead
         for alias in (entity.name, *entity.aliases):
             if alias != entry["name"] and alias not in entry["aliases"]:
                 entry["aliases"].append(alias)
@@ -68,16 +96,18 @@ def add(table: Table, article_id: str, entities: tuple[Entity, ...]) -> Share:
         entry["salience"] = round(entry["salience"] + float(entity.salience), 4)
         if article_id not in entry["articles"] and len(entry["articles"]) < MAX_ARTICLES:
             entry["articles"].append(article_id)
-        share.append([key, int(entity.mentions), float(entity.salience), entity.type])
+        share.append([key, int(entity.mentions), float(entity.salience), entity.type, in_lead])
     _bound(table)
     return share
 
 
 def remove(table: Table, article_id: str, share: Share) -> None:
-    for key, mentions, salience, kind in share:
+    for key, mentions, salience, kind, *lead in share:
         entry = table.get(key)
         if entry is None:
             continue
+        if lead and "lead" in entry:
+            entry["lead"] = max(0, entry["lead"] - int(lead[0]))
         entry["mentions"] = max(0, entry["mentions"] - int(mentions))
         entry["salience"] = round(max(0.0, entry["salience"] - float(salience)), 4)
         if kind in entry["types"]:
@@ -105,6 +135,8 @@ def absorb(table: Table, other: Table) -> None:
             entry["types"][kind] = entry["types"].get(kind, 0) + count
         entry["mentions"] += theirs["mentions"]
         entry["salience"] = round(entry["salience"] + theirs["salience"], 4)
+        if "lead" in entry or "lead" in theirs:
+            entry["lead"] = entry.get("lead", 0) + theirs.get("lead", 0)
         for article_id in theirs["articles"]:
             if article_id not in entry["articles"] and len(entry["articles"]) < MAX_ARTICLES:
                 entry["articles"].append(article_id)
@@ -124,6 +156,22 @@ def _bound(table: Table) -> None:
     if len(table) > MAX_ENTITIES:  # the least salient go: the largest rankings
         for _, _, key in heapq.nlargest(len(table) - MAX_ENTITIES, _ranking(table)):
             del table[key]
+
+
+def lead_names(table: Table, members: int) -> Central | None:
+    """The names (each entity's name with its aliases) that the story's ``members`` lead
+    with, each with the number of members naming it in their title or lead, and how many
+    make a name central (``CENTRAL_MEMBERS``; one in a story of one or two members). None
+    for a table stored before leads were counted (no gate then)."""
+    if table and not any("lead" in entry for entry in table.values()):
+        return None
+    need = CENTRAL_MEMBERS if members > CENTRAL_MEMBERS else 1
+    named = [
+        ((entry["name"], *entry["aliases"]), entry["lead"])
+        for entry in table.values()
+        if entry.get("lead", 0) > 0
+    ]
+    return named, need
 
 
 def entity_dicts(table: Table, limit: int = PUBLISHED) -> list[dict[str, Any]]:

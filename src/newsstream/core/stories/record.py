@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from newsstream.core.stories import state as story_state
-from newsstream.core.stories.entity_table import entity_dicts
+from newsstream.core.stories.entity_table import entity_dicts, lead_names
 from newsstream.core.stories.schema import POSITION
 from newsstream.core.stories.schema import member as member_ref
 from newsstream.core.stories.timeline import event_dicts, unconfirmed_dicts
@@ -67,6 +67,7 @@ def build_record(story: dict[str, Any]) -> StoryRecord:
     updated_at = datetime.fromisoformat(story["updated_at"])
     lead = story.get("lead") or {}
     live = story["n"] > 0
+    central = lead_names(story["entities"], story["n"])
     return make(
         StoryRecord,
         {
@@ -82,8 +83,8 @@ def build_record(story: dict[str, Any]) -> StoryRecord:
             "last_published_at": _moment(story["last"]) if live else updated_at,
             "updated_at": updated_at,
             "entities": [make(EntityRef, e) for e in entity_dicts(story["entities"])],
-            "events": [_event(e) for e in event_dicts(story["events"])],
-            "unconfirmed_events": [_event(e) for e in unconfirmed_dicts(story["events"])],
+            "events": [_event(e) for e in event_dicts(story["events"], central)],
+            "unconfirmed_events": [_event(e) for e in unconfirmed_dicts(story["events"], central)],
             "articles": _article_refs(members_in_order(story)),
             "sources": sorted(s for s in story["sources"] if s),
             "article_count": story["n"],

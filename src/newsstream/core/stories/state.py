@@ -116,7 +116,8 @@ def add_member(
         evidence.keys, evidence.terms, evidence.language, evidence.topics, evidence.heads
     )
     profile.add(story["profile"], part)
-    ents = entity_table.add(story["entities"], article.id, extraction.entities)
+    lead_end = entity_table.lead_end(article.title, article.body)
+    ents = entity_table.add(story["entities"], article.id, extraction.entities, lead_end)
     story["people"] = people(story)
     timeline.add(
         story["events"], article.id, published, extraction.events,

@@ -40,6 +40,8 @@ from typing import Any
 
 from newsstream.core.extracted import Event
 from newsstream.core.stories import variants
+from newsstream.core.stories.entity_table import Central
+from newsstream.core.stories.gate import off_reasons
 from newsstream.core.stories.name_keys import fold
 from newsstream.models import StoryEvent
 
@@ -403,17 +405,23 @@ def _ordered(timeline: list[Entry]) -> list[Entry]:
     return sorted(timeline, key=lambda e: (e["occurred"], e["reported"], e["type"], e["actors"]))
 
 
-def event_dicts(timeline: list[Entry]) -> list[dict[str, Any]]:
+def event_dicts(timeline: list[Entry], names: Central | None = None) -> list[dict[str, Any]]:
     """The public timeline as plain data (``StoryEvent`` fields), in order of occurrence:
-    the entries that belong on it (legacy entries without reports do too)."""
-    return [_event_dict(e) for e in _ordered(timeline) if not e.get("published")]
+    the entries that belong on it (legacy entries without reports do too). With the
+    story's central ``names``, only entries about one of them (``core.stories.gate``)."""
+    ordered = _ordered(timeline)
+    whys = off_reasons(ordered, names)
+    return [_event_dict(e) for e, why in zip(ordered, whys, strict=True) if not why]
 
 
-def unconfirmed_dicts(timeline: list[Entry]) -> list[dict[str, Any]]:
+def unconfirmed_dicts(timeline: list[Entry], names: Central | None = None) -> list[dict[str, Any]]:
     """Events the story's articles mention but do not establish as news (with why)."""
-    return [_event_dict(e) for e in _ordered(timeline) if e.get("published")]
+    ordered = _ordered(timeline)
+    whys = off_reasons(ordered, names)
+    pairs = zip(ordered, whys, strict=True)
+    return [_event_dict(dict(e, published=why)) for e, why in pairs if why]
 
 
-def story_events(timeline: list[Entry]) -> list[StoryEvent]:
+def story_events(timeline: list[Entry], names: Central | None = None) -> list[StoryEvent]:
     """The public timeline, in order of occurrence."""
-    return [StoryEvent.model_validate(e) for e in event_dicts(timeline)]
+    return [StoryEvent.model_validate(e) for e in event_dicts(timeline, names)]

@@ -6,8 +6,9 @@ variants when, word by word after folding (case, accents, transliteration), they
 equal or differ by one edit or one swap of neighbours in a word of ``MIN_FUZZY`` letters
 or more (rapidfuzz's optimal-string-alignment distance), are longer words with the same
 letters and the same first letter ("Murati" / "Murita"), or one is the other's last
-name ("Altman" / "Sam Altman"). A short word (an initial, "Li", "Ng") must match
-exactly: "Li" and "Lu" are two people.
+name ("Altman" / "Sam Altman"), or a name of two words or more opens the other
+("Michelle Johnston" / "Michelle Johnston Holthaus"). A short word (an initial, "Li",
+"Ng") must match exactly: "Li" and "Lu" are two people.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ def variants(a: str, b: str) -> bool:
         return all(_same_word(x, y) for x, y in zip(short, long_, strict=True))
     if len(short) == 1:  # a surname alone
         return _same_word(short[0], long_[-1])
-    return False
+    # the first words of a longer name: a second surname left off ("Michelle Johnston" /
+    # "Michelle Johnston Holthaus")
+    return all(_same_word(x, y) for x, y in zip(short, long_, strict=False))
 
 
 def canonical(spellings: Mapping[str, float]) -> str:

@@ -46,6 +46,8 @@ T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
         ("de", "Helvia holt Brandt als Technikchef", set()),  # a surname is no fire
         ("de", "Veltmark entwickelt eigene Prozessoren", set()),  # "Prozess" inside a word
         ("de", "AfD laut Prognose stärkste Kraft", set()),  # an election forecast
+        ("de", "Führungswechsel in der Zivilflugzeugsparte", {"personnel"}),  # no transfer
+        ("de", "Kreistag bringt Abwahl des Landrats ins Spiel", {"election"}),  # no match
     ],
 )
 def test_headline_topics(language: str, headline: str, expected: set[str]) -> None:

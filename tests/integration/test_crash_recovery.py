@@ -29,7 +29,7 @@ from newsstream.models import Article, StoryRecord
 from newsstream.settings import Settings
 from newsstream.stream.client import follow, produce_lines
 from newsstream.workers import WorkerProcess
-from tests.integration.known_issues import KAFKA_KILL_9_LOSS, KAFKA_REBALANCE_STALL, on_kafka
+from tests.integration.known_issues import KAFKA_REBALANCE_STALL, on_kafka
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -160,13 +160,10 @@ def check_outcome(settings: Settings, stream: Stream, workdir: Path) -> None:
 
 
 def test_kill_9_while_producing_loses_nothing(
-    request: pytest.FixtureRequest,
     tmp_path: Path,
     settings_factory: Callable[..., Settings],
     worker_factory: Callable[[Settings], WorkerProcess],
 ) -> None:
-    if on_kafka(request):
-        request.applymarker(KAFKA_KILL_9_LOSS)
     rng = random.Random(1)
     settings = settings_factory()
     stream = make_stream(5000, seed=11)

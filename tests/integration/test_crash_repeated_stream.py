@@ -35,7 +35,6 @@ from newsstream.models import StoryRecord
 from newsstream.settings import Settings
 from newsstream.stream.client import follow, produce_lines
 from newsstream.workers import WorkerProcess
-from tests.integration.known_issues import KAFKA_KILL_9_LOSS, on_kafka
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -73,13 +72,10 @@ async def all_records(settings: Settings) -> list[StoryRecord]:
 
 
 def test_kill_9_on_a_repeated_stream_lists_every_article_once(
-    request: pytest.FixtureRequest,
     tmp_path: Path,
     settings_factory: Callable[..., Settings],
     worker_factory: Callable[[Settings], WorkerProcess],
 ) -> None:
-    if on_kafka(request):  # the open kill -9 loss on Apache Kafka (issue 20)
-        request.applymarker(KAFKA_KILL_9_LOSS)
     rng = random.Random()
     lines, ids = repeated_stream(ARTICLES)
     assert len(ids) == ARTICLES and len(lines) > ARTICLES  # repeats of ids are in it

@@ -42,6 +42,7 @@ from newsstream.stream.faust_compat import (
     held,
     parse_version,
     resume_after_recovery,
+    rewind_uncommitted,
     set_fetch_max_wait,
 )
 
@@ -425,10 +426,90 @@ def test_the_committed_offset_is_the_one_fausts_seek_recorded() -> None:
     assert list(inspect.signature(Consumer.perform_seek).parameters) == ["self"]
 
 
+# ------------------------------------------------ 5. partitions without a commit
+def test_aiokafka_seeks_only_partitions_with_a_commit_above_zero() -> None:
+    """The hole ``rewind_uncommitted`` closes: if aiokafka starts seeking the others,
+    the wrapper is no longer needed."""
+    source = inspect.getsource(aiokafka.AIOKafkaConsumer.seek_to_committed)
+    assert "if offset and offset > 0:" in source
+    assert "return committed_offsets" in source
+    seek = AIOKafkaConsumerThread.seek_to_committed
+    original = getattr(seek, "rewinds", seek)
+    assert "self._ensure_consumer().seek_to_committed" in inspect.getsource(original)
+    assert inspect.iscoroutinefunction(aiokafka.AIOKafkaConsumer.seek_to_beginning)
+
+
+class FakeAiokafka:
+    """The aiokafka consumer calls the wrapper makes (network I/O)."""
+
+    def __init__(self, committed: dict[Any, int | None], first: int = 0) -> None:
+        self.committed, self.first, self.rewound = committed, first, []  # type: list[Any]
+
+    async def seek_to_committed(self) -> dict[Any, int | None]:
+        return dict(self.committed)
+
+    async def seek_to_beginning(self, *tps: Any) -> bool:
+        self.rewound.extend(tps)
+        return True
+
+    async def position(self, tp: Any) -> int:
+        return self.first
+
+
+def rewind_with(committed: dict[Any, int | None], first: int = 0) -> tuple[faust.App, FakeAiokafka]:
+    """``perform_seek`` of a real Faust consumer with the wrapper installed, against a
+    broker that answers ``committed``; returns the app and what was rewound."""
+    rewind_uncommitted()
+    app = new_app()
+    app.Table("story-state", default=None)
+    fake = FakeAiokafka(committed, first)
+
+    async def run() -> None:
+        await acking_stream(app)
+        thread = app.consumer._thread
+        assert isinstance(thread, AIOKafkaConsumerThread)
+        thread._ensure_consumer = lambda: fake  # type: ignore[method-assign]
+
+        async def call_thread(fun: Any, *args: Any, **kwargs: Any) -> Any:
+            return await fun(*args, **kwargs)
+
+        thread.call_thread = call_thread  # type: ignore[method-assign]
+        await app.consumer.perform_seek()
+
+    asyncio.run(run())
+    return app, fake
+
+
+def test_a_stream_partition_without_a_commit_is_read_again_from_its_first_offset() -> None:
+    app, fake = rewind_with({ARTICLES: None, TP("articles", 1): 1817}, first=5)
+    assert fake.rewound == [ARTICLES]
+    assert committed_offset(app, "articles", 0) == 5  # offset_gaps checks the first batch
+    assert committed_offset(app, "articles", 1) == 1817
+    assert app.consumer._read_offset[ARTICLES] is None  # Faust delivers from there on
+
+
+def test_a_commit_at_zero_is_rewound_too_and_a_table_changelog_never() -> None:
+    app, fake = rewind_with({ARTICLES: 0})
+    assert fake.rewound == [ARTICLES]
+    changelog = next(iter(app.tables.changelog_topics))
+    app, fake = rewind_with({ARTICLES: 3, TP(changelog, 0): None})
+    assert fake.rewound == []
+    assert committed_offset(app, "articles", 0) == 3
+
+
+def test_the_rewind_is_installed_once_on_fausts_class() -> None:
+    rewind_uncommitted()
+    seek = AIOKafkaConsumerThread.seek_to_committed
+    rewind_uncommitted()
+    assert AIOKafkaConsumerThread.seek_to_committed is seek
+    assert seek.rewinds.__qualname__ == "AIOKafkaConsumerThread.seek_to_committed"
+
+
 def test_prepare_installs_every_patch_for_the_app() -> None:
     app = new_app()
     faust_compat.prepare(app, fetch_max_wait_ms=55)
     assert hasattr(Recovery.on_recovery_completed, "resumes_after")
+    assert hasattr(AIOKafkaConsumerThread.seek_to_committed, "rewinds")
     assert worker_consumer_wait(app) == 55
 
 

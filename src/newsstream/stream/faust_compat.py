@@ -19,6 +19,9 @@ worker start-up and refuses to start with versions other than ``SUPPORTED``:
    acknowledges, relying on how its ``finally`` block acks.
 4. **Committed offsets** (``committed_offset``): reads the consumer's private
    ``_committed_offset`` mapping, filled by ``Consumer.perform_seek``.
+5. **Partitions without a commit** (``rewind_uncommitted``): wraps
+   ``AIOKafkaConsumerThread.seek_to_committed`` (run by ``Consumer.perform_seek``) and
+   calls aiokafka's public ``seek_to_beginning``/``position`` in the consumer thread.
 
 To upgrade Faust or aiokafka: run the tests of this module against the new
 version, re-read the Faust code each part names, then widen ``SUPPORTED`` and the
@@ -27,17 +30,22 @@ pins in ``pyproject.toml`` together (a test checks that they agree).
 
 from __future__ import annotations
 
+import asyncio
 import importlib.metadata
+import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from aiokafka.errors import IllegalStateError
 from faust.tables.recovery import Recovery
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
 from newsstream.errors import IncompatibleLibrary
+
+log = logging.getLogger(__name__)
 
 Version = tuple[int, int, int]
 
@@ -76,9 +84,11 @@ def check_versions(installed: Callable[[str], str] | None = None) -> None:
 
 def prepare(app: Any, *, fetch_max_wait_ms: int) -> None:
     """At worker start-up, before the app starts: check the installed versions, then
-    install the recovery order and the fetch wait of ``app``."""
+    install the recovery order, the rewind of partitions without a commit and the
+    fetch wait of ``app``."""
     check_versions()
     resume_after_recovery()
+    rewind_uncommitted()
     set_fetch_max_wait(app, fetch_max_wait_ms)
 
 
@@ -219,8 +229,104 @@ def held(events: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 # ----------------------------------------------------------------- 4. committed offsets
 def committed_offset(app: Any, topic: str, partition: int) -> int | None:
-    """The committed offset Faust sought the partition to at its last assignment
-    (``Consumer.perform_seek`` records it; ``None``: unknown or 0). Faust has no
-    public accessor; ``offset_gaps`` needs it to check the first batch after an
-    assignment."""
-    return app.consumer._committed_offset.get((topic, partition))
+    """Where the partition's first batch after the last seek must start: the committed
+    offset Faust sought it to (``Consumer.perform_seek`` records it), or, for a
+    partition without a commit, the first offset it was rewound to
+    (``rewind_uncommitted``); ``None``: unknown. Faust has no public accessor;
+    ``offset_gaps`` needs it to check the first batch after an assignment."""
+    offset = app.consumer._committed_offset.get((topic, partition))
+    if offset is None:
+        offset = _first_offsets.get(app, {}).get((topic, partition))
+    return offset
+
+
+# ------------------------------------------------------ 5. partitions without a commit
+_first_offsets: WeakKeyDictionary[Any, dict[tuple[str, int], int]] = WeakKeyDictionary()
+
+
+def _reads_and_acks(app: Any, tp: Any) -> bool:
+    """A partition an agent reads and acknowledges (not a table's changelog)."""
+    return tp.topic not in app.tables.changelog_topics and bool(
+        app.topics.acks_enabled_for(tp.topic)
+    )
+
+
+REWIND_TIMEOUT_S = 30.0  # for the first offset; the seek itself is aiokafka's request timeout
+
+
+async def _rewind(consumer: Any, tps: list[Any]) -> dict[tuple[str, int], int]:
+    """In the consumer thread: ``tps`` back to their first offset; returns the offsets
+    it could learn (none for a partition unassigned meanwhile: the next rebalance
+    seeks again)."""
+    first: dict[tuple[str, int], int] = {}
+    try:
+        await consumer.seek_to_beginning(*tps)
+        for tp in tps:
+            offset = await asyncio.wait_for(consumer.position(tp), REWIND_TIMEOUT_S)
+            first[(tp.topic, tp.partition)] = offset
+    except (IllegalStateError, TimeoutError):
+        pass
+    return first
+
+
+def rewinding(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """``seek_to_committed`` that also rewinds the partitions it left where they were."""
+
+    async def seek_to_committed(self: Any) -> Any:
+        committed = await original(self)
+        never = [
+            tp
+            for tp, offset in committed.items()
+            if (offset is None or offset <= 0) and _reads_and_acks(self.app, tp)
+        ]
+        first = await self.call_thread(_rewind, self._ensure_consumer(), never) if never else {}
+        _first_offsets[self.app] = first
+        for (topic, partition), offset in sorted(first.items()):
+            log.info("%s[%d] has no committed offset: read again from offset %d",
+                     topic, partition, offset)  # fmt: skip
+        return committed
+
+    seek_to_committed.rewinds = original  # type: ignore[attr-defined]
+    return seek_to_committed
+
+
+def rewind_uncommitted() -> None:
+    """A partition without a committed offset is read again from its first offset
+    whenever Faust seeks "back to the committed offsets".
+
+    Faust discards records it fetched but did not hand to an agent, and relies on
+    ``Consumer.perform_seek`` to fetch them again: after a rebalance's table recovery
+    (which also clears the stream queues, ``resume_after_recovery``) and whenever
+    ``getmany`` finds the flow stopped (it drops the records it fetched and calls
+    ``perform_seek``). aiokafka's ``seek_to_committed`` seeks only partitions with a
+    committed offset above 0 (``if offset and offset > 0``); any other partition keeps
+    its fetch position, past the discarded records, and Faust's read offset becomes
+    ``None``, so nothing notices. Those records are never processed, and the first
+    commit moves past them (with no committed offset ``Consumer._new_offset`` does not
+    compare the acknowledged offsets with anything).
+
+    That is a worker started after a ``kill -9`` before its predecessor's first
+    commit (Faust commits every 2.8 s). Traced on Apache Kafka 4.4.0 at load average
+    ~8 (docs/reliability.md, issue 20): the restarted worker's position in the input
+    partition was 528, the log end, when recovery sought "to the committed offsets",
+    although no batch had been handed to it; its first batch started at 528, so
+    0-527 were skipped, 391-527 of them never processed by anyone. (Most likely:
+    Faust activates an assigned partition before it pauses it for table recovery, and
+    what is fetched in between is dropped while the flow is stopped; Apache Kafka
+    answers such a fetch at once, the embedded broker holds it.) Had the worker lived
+    to its first commit, they were lost, as in CI (offsets 342-569 of the
+    repeated-stream test, 372 articles of the kill -9 test).
+
+    The wrapper seeks such partitions (stream topics only; a changelog's position is
+    Faust's recovery's business) to their beginning, as ``auto_offset_reset=earliest``
+    did when the partition was assigned, and records where that is so ``offset_gaps``
+    can check the first batch (``committed_offset``). It does so in every seek Faust
+    makes, including the one of ``getmany`` with the flow stopped: records fetched
+    right after the seek at the end of recovery can still be dropped there before the
+    flow resumes (traced: a worker rewound to 0 at the end of recovery got its first
+    batch at 592 when only that seek rewound). The re-read is at-least-once
+    re-delivery, which consolidation absorbs. Installed once per process on the class.
+    """
+    seek = AIOKafkaConsumerThread.seek_to_committed
+    if not hasattr(seek, "rewinds"):
+        AIOKafkaConsumerThread.seek_to_committed = rewinding(seek)  # type: ignore[method-assign]

@@ -41,7 +41,8 @@ class OffsetGaps:
     """The next expected offset of every partition an agent reads.
 
     ``committed(topic, partition)`` gives the committed offset at the start of an
-    assignment (``None`` when unknown: nothing is checked then).
+    assignment, or for a partition without a commit the first offset it is read from
+    (``faust_compat.committed_offset``; ``None`` when unknown: nothing is checked then).
     """
 
     committed: Callable[[str, int], int | None]

@@ -32,6 +32,12 @@ AUX_DE = frozenset(
 WIRE_AGENCIES = frozenset(
     "dpa afp ap reuters kna epd apa sda ddp dts upi efe ansa anp".split()
 )
+_WIRE_FORMS = frozenset(
+    form
+    for agency in WIRE_AGENCIES
+    if agency != "ap"
+    for form in (agency, agency.upper(), agency.capitalize())
+) | {"AP"}  # the spellings of the agencies in running text ("ap" is a word, "AP" the agency)
 _DATELINE = re.compile(r"^[^\W\d][\w .,'/-]{0,40}?\s*\(([^()]{1,24})\)\s*[–—-]")
 
 
@@ -45,10 +51,8 @@ def wire_agencies(sentences: list[Sentence]) -> frozenset[str]:
             for name in re.split(r"[/,]", match.group(1)):
                 if name.strip() and len(name.strip().split()) <= 2:
                     found.add(name.strip())
-    for sentence in sentences:
-        for token in sentence.tokens:
-            if (token.lower() in WIRE_AGENCIES and token.lower() != "ap") or token == "AP":
-                found.add(token)
+    for sentence in sentences:  # a set intersection per sentence: this runs on every article
+        found.update(_WIRE_FORMS.intersection(sentence.tokens))
     return frozenset(found)
 
 

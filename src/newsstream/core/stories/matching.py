@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Container
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from newsstream.core.stories import join_model
@@ -80,7 +81,7 @@ class Score:
     heads_known: float = 1.0  # share of its headline names that headed the story before
     topic_share: float = 1.0  # most of the story's members with one of its topics
     gap: float = 0.0  # days since the story's latest member
-    rivals: bool = False  # the article is about other organisations than the story
+    rivals: bool = False  # the article is about other organisations than the story (model only)
     chance: float | None = None  # the learned decision's probability (``join_model``)
     bar: float = 0.5  # ... and the probability it needs to join
 
@@ -111,6 +112,7 @@ class Probe:
     orgs: tuple[str, ...] = ()
     org_names: frozenset[str] = frozenset()
     bones: dict[str, tuple[str, ...]] = field(default_factory=dict)  # skeleton → its names
+    events: frozenset[str] = frozenset()  # its event keys (``v:``)
 
 
 def probe(evidence: Evidence, config: MatchConfig) -> Probe:
@@ -133,6 +135,7 @@ def probe(evidence: Evidence, config: MatchConfig) -> Probe:
         evidence.orgs,
         evidence.org_names,
         _bones(evidence.keys),
+        frozenset(key for key in evidence.keys if key.startswith("v:")),
     )
 
 
@@ -169,6 +172,7 @@ def _conflict(
     return all(person not in keys and _bone_key(person) not in keys for person in story_people)
 
 
+@lru_cache(maxsize=50_000)
 def _bone_key(person: str) -> str:
     bones = skeleton(person[2:])
     return f"~:{bones}" if bones is not None else ""
@@ -183,10 +187,15 @@ class _Headline:
     topic_share: float = 1.0
 
 
+_NO_HEADLINE = _Headline()
+
+
 def _headline(
     found: Probe, profile: Profile, config: MatchConfig, story_people: list[str]
 ) -> _Headline:
     """How the article's headline (its topics, its names) sits with the story's."""
+    if not found.topics and not found.heads:
+        return _NO_HEADLINE
     clash = unrelated = stranger = False
     heads_known = topic_share = 1.0
     if found.topics:
@@ -282,7 +291,7 @@ def score_probe(
     words = _words(found, profile)
     total = round(names + config.term_weight * words, 4)
     conflict = _conflict(found.people, found.keys, profile, story_people)
-    events = any(key.startswith("v:") for key in common)
+    events = not found.events.isdisjoint(common)
     kin = _kin(found.people, profile, story_people, config)
     headline = _headline(found, profile, config, story_people)
     found_score = Score(
@@ -301,7 +310,8 @@ def score_probe(
         headline.heads_known,
         headline.topic_share,
         gap,
-        _rivals(found, story_entities) if story_entities else False,
+        # a feature of the learned decision only (it sorts the story's entities)
+        _rivals(found, story_entities) if story_entities and config.model else False,
     )
     if config.model is not None:
         model = join_model.load(config.model)

@@ -266,6 +266,7 @@ _VOWELS = frozenset("aeiouy")
 SKELETON_MIN = 3  # consonants a skeleton needs to be worth a key
 
 
+@lru_cache(maxsize=100_000)
 def skeleton(key: str) -> str | None:
     """A folded name's consonant skeleton: its first letter, then its consonants with
     doubles collapsed ("altmann", "altman" → "altmn"; "murati", "murita" → "mrt"), so

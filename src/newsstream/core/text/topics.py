@@ -104,6 +104,7 @@ def related_topics() -> dict[str, frozenset[str]]:
     return {topic: frozenset(found) for topic, found in related.items()}
 
 
+@lru_cache(maxsize=4096)
 def widen(found: frozenset[str]) -> frozenset[str]:
     """The topics and those related to them."""
     related = related_topics()

@@ -110,6 +110,15 @@ def _former(view: SentenceView, org: Mention, hit: Hit) -> bool:
 
 def _aside(view: SentenceView, org: Mention, hit: Hit) -> bool:
     """ "Meridian Chips, a supplier to Nvidia, said ...": Nvidia describes Meridian."""
+    left = _apposition_start(view, org, hit)
+    if left is None or view.s.lower[left + 1] not in APPOSITION_OPENERS:
+        return False
+    return any(m.last == left for m in view.orgs)
+
+
+def _apposition_start(view: SentenceView, org: Mention, hit: Hit) -> int | None:
+    """The comma that opens the comma-enclosed span around ``org``, when the span is
+    closed on both sides and the trigger lies outside it."""
     lower = view.s.lower
     left = org.first - 1
     while left >= 0 and lower[left] != ",":
@@ -118,26 +127,16 @@ def _aside(view: SentenceView, org: Mention, hit: Hit) -> bool:
     while right < len(lower) and lower[right] != ",":
         right += 1
     if left <= 0 or right >= len(lower) or left < hit.first < right:
-        return False
-    if lower[left + 1] not in APPOSITION_OPENERS:
-        return False
-    return any(m.last == left for m in view.orgs)
+        return None
+    return left
 
 
 def _describes_person(view: SentenceView, org: Mention, hit: Hit) -> bool:
     """ "Trump named Howard Lutnick, chief executive of Cantor Fitzgerald, as commerce
     secretary": an organisation in an apposition after a person is that person's present
     or past one, not the new post's (the trigger lies outside the apposition)."""
-    lower = view.s.lower
-    left = org.first - 1
-    while left >= 0 and lower[left] != ",":
-        left -= 1
-    right = org.last
-    while right < len(lower) and lower[right] != ",":
-        right += 1
-    if left <= 0 or right >= len(lower) or left < hit.first < right:
-        return False
-    return any(m.last == left for m in view.persons)
+    left = _apposition_start(view, org, hit)
+    return left is not None and any(m.last == left for m in view.persons)
 
 
 def _introduces_actor(view: SentenceView, org: Mention, hit: Hit, actors: list[str]) -> bool:

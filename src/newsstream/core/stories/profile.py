@@ -70,14 +70,18 @@ def contribution(
     return part
 
 
-def _count_heads(profile: Profile, heads: list[str], sign: int) -> None:
-    counts: dict[str, int] = profile.setdefault("heads", {})
-    for key in heads:
-        left = counts.get(key, 0) + sign
+def _tally(counts: dict[str, int], items: list[str], sign: int) -> None:
+    """Add (or take out) one count per item; a count that reaches 0 leaves."""
+    for item in items:
+        left = counts.get(item, 0) + sign
         if left > 0:
-            counts[key] = left
+            counts[item] = left
         else:
-            counts.pop(key, None)
+            counts.pop(item, None)
+
+
+def _count_heads(profile: Profile, heads: list[str], sign: int) -> None:
+    _tally(profile.setdefault("heads", {}), heads, sign)
 
 
 def dominant_topics(profile: Profile, share: float) -> frozenset[str]:
@@ -93,13 +97,7 @@ def dominant_topics(profile: Profile, share: float) -> frozenset[str]:
 def _count_topics(profile: Profile, topics: list[str], sign: int) -> None:
     if not topics:
         return
-    counts: dict[str, int] = profile.setdefault("topics", {})
-    for topic in topics:
-        left = counts.get(topic, 0) + sign
-        if left > 0:
-            counts[topic] = left
-        else:
-            counts.pop(topic, None)
+    _tally(profile.setdefault("topics", {}), topics, sign)
     profile["tn"] = max(0, profile.get("tn", 0) + sign)
 
 
